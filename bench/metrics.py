@@ -1,0 +1,272 @@
+"""The measures of the evaluation, as pure functions over spans, findings and texts.
+
+Spans are half-open code-point ranges `(start, end)`. Two spans overlap when
+they share a code point; an empty span (an insertion point) overlaps a span
+that contains or touches it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+
+Span = tuple[int, int]
+
+
+def overlaps(a: Span, b: Span) -> bool:
+    """True when the spans share a code point (an empty span: when it lies within or at an edge of the other)."""
+    (a0, a1), (b0, b1) = a, b
+    if a0 == a1:
+        return b0 <= a0 <= b1
+    if b0 == b1:
+        return a0 <= b0 <= a1
+    return a0 < b1 and b0 < a1
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """numerator / denominator, or None when there is nothing to divide by."""
+    return numerator / denominator if denominator else None
+
+
+# --- spun text: findings against recorded substitutions --------------------------------
+
+
+@dataclass
+class SpanScore:
+    """Findings against reference spans: how many of each overlap one of the other."""
+
+    findings: int = 0
+    true_findings: int = 0  # findings overlapping at least one reference span
+    spans: int = 0
+    detected_spans: int = 0  # reference spans overlapped by at least one finding
+
+    def add(self, other: SpanScore) -> None:
+        self.findings += other.findings
+        self.true_findings += other.true_findings
+        self.spans += other.spans
+        self.detected_spans += other.detected_spans
+
+    @property
+    def precision(self) -> float | None:
+        return ratio(self.true_findings, self.findings)
+
+    @property
+    def recall(self) -> float | None:
+        return ratio(self.detected_spans, self.spans)
+
+
+def detected_mask(spans: Sequence[Span], finding_spans: Sequence[Span]) -> list[bool]:
+    """For each span: is it overlapped by at least one of `finding_spans`?"""
+    return [any(overlaps(s, f) for f in finding_spans) for s in spans]
+
+
+def score_spans(finding_spans: Sequence[Span], spans: Sequence[Span]) -> SpanScore:
+    """Precision and recall counts of findings against reference spans."""
+    true_findings = sum(any(overlaps(f, s) for s in spans) for f in finding_spans)
+    return SpanScore(
+        findings=len(finding_spans),
+        true_findings=true_findings,
+        spans=len(spans),
+        detected_spans=sum(detected_mask(spans, finding_spans)),
+    )
+
+
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’-])(?:a|an)[ \t]+$", re.IGNORECASE)
+
+
+def with_article(text: str, span: Span) -> Span:
+    """The span widened to take in an "a " or "an " standing right before it.
+
+    A spun word can leave the indefinite article before it wrong ("a large" ->
+    "a enormous"); a finding on that article points at the spin, so the
+    evaluation scores findings against substitution spans widened this way.
+    """
+    start, end = span
+    match = _ARTICLE_BEFORE.search(text, max(0, start - 8), start)
+    return (match.start(), end) if match else span
+
+
+def contains_word(text: str, word: str) -> bool:
+    """True when `word` stands in `text` as a whole word, case-insensitively."""
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def restored(sub_span: Span, original: str, fixes: Iterable[tuple[int, int, str]]) -> bool:
+    """True when some applied fix (start, end, replacement) overlapping the span puts `original` back.
+
+    The fix's replacement must contain the original word as a whole word,
+    case-insensitively ("rose" -> "climbed" undone by "rose", or by "rose sharply").
+    """
+    return any(overlaps(sub_span, (start, end)) and contains_word(replacement, original)
+               for start, end, replacement in fixes)
+
+
+# --- word error -------------------------------------------------------------------------
+
+_PUNCT = "\"'“”‘’`.,;:!?()[]{}<>«»-–—/\\*…"
+
+
+def word_tokens(text: str) -> list[str]:
+    """Whitespace tokens, lower-cased, stripped of surrounding punctuation; empty ones dropped."""
+    tokens = (token.strip(_PUNCT).lower() for token in text.split())
+    return [token for token in tokens if token]
+
+
+def word_distance(a: str, b: str) -> int:
+    """Levenshtein distance over `word_tokens` (insertions, deletions, substitutions of words)."""
+    return Levenshtein.distance(word_tokens(a), word_tokens(b))
+
+
+def error_reduction(spun_distance: int, fixed_distance: int) -> float | None:
+    """1 - d(fixed, original) / d(spun, original): 1 all repaired, 0 no change, < 0 made worse."""
+    if not spun_distance:
+        return None
+    return 1.0 - fixed_distance / spun_distance
+
+
+# --- gold annotations -------------------------------------------------------------------
+
+TIERS = ("broken", "awkward")
+
+
+@dataclass(frozen=True)
+class GoldRow:
+    spun: str
+    canonical: str
+    tier: str
+    line: int  # line number in the gold file, for messages
+
+
+@dataclass(frozen=True)
+class GoldSpan:
+    start: int
+    end: int
+    spun: str  # as it stands in the article
+    canonical: str
+    tier: str
+    line: int
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+
+class GoldFormatError(ValueError):
+    """A gold annotation file that does not follow the format."""
+
+
+def parse_gold(text: str) -> list[GoldRow]:
+    """Rows of `spun<TAB>canonical<TAB>tier`; `#` comments, blank lines and the header are skipped."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = [field.strip() for field in line.split("\t")]
+        if [f.lower() for f in fields] == ["spun", "canonical", "tier"]:
+            continue
+        if len(fields) != 3:
+            raise GoldFormatError(f"line {number}: expected 3 tab-separated fields, got {len(fields)}")
+        spun, canonical, tier = fields
+        tier = tier.lower()
+        if tier not in TIERS:
+            raise GoldFormatError(f"line {number}: tier {tier!r} is not one of {', '.join(TIERS)}")
+        if not spun:
+            raise GoldFormatError(f"line {number}: empty spun text")
+        rows.append(GoldRow(spun, canonical, tier, number))
+    return rows
+
+
+def _occurrences(article: str, spun: str) -> list[Span]:
+    """Non-overlapping case-insensitive occurrences, whole words where the text starts/ends with one."""
+    head = r"(?<!\w)" if spun[0].isalnum() else ""
+    tail = r"(?!\w)" if spun[-1].isalnum() else ""
+    pattern = re.compile(head + re.escape(spun) + tail, re.IGNORECASE)
+    found = [m.span() for m in pattern.finditer(article)]
+    if not found:  # not at word edges: take it as the plain substring the format promises
+        found = [m.span() for m in re.finditer(re.escape(spun), article, re.IGNORECASE)]
+    return found
+
+
+@dataclass
+class GoldMatch:
+    spans: list[GoldSpan]
+    unmatched: list[GoldRow]  # rows whose occurrence is not in the article
+    unlisted: dict[str, int]  # spun text -> occurrences in the article beyond those listed
+
+
+def match_gold(article: str, rows: Sequence[GoldRow]) -> GoldMatch:
+    """Place each row in the article: the k-th row with a spun text takes its k-th occurrence.
+
+    Occurrences are found case-insensitively and at word edges (falling back to
+    any substring when there is none at word edges). Returned spans are in text order.
+    """
+    occurrences: dict[str, list[Span]] = {}
+    used: dict[str, int] = {}
+    spans, unmatched = [], []
+    for row in rows:
+        key = row.spun.lower()
+        if key not in occurrences:
+            occurrences[key] = _occurrences(article, row.spun)
+        k = used.get(key, 0)
+        used[key] = k + 1
+        if k < len(occurrences[key]):
+            start, end = occurrences[key][k]
+            spans.append(GoldSpan(start, end, article[start:end], row.canonical, row.tier, row.line))
+        else:
+            unmatched.append(row)
+    unlisted = {key: len(occ) - used[key] for key, occ in occurrences.items() if len(occ) > used[key]}
+    spans.sort(key=lambda g: (g.start, g.end))
+    return GoldMatch(spans, unmatched, unlisted)
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def _replace(text: str, start: int, edits: Sequence[tuple[int, int, str]]) -> str:
+    """`text` (which begins at offset `start`) with non-overlapping edits applied."""
+    pieces, position = [], start
+    for s, e, replacement in sorted(edits):
+        pieces.append(text[position - start : s - start])
+        pieces.append(replacement)
+        position = e
+    pieces.append(text[position - start :])
+    return "".join(pieces)
+
+
+def judge_repairs(article: str, gold: Sequence[GoldSpan], edits: Sequence[tuple[int, int, str]]) -> list[bool]:
+    """For each gold span: is it repaired to its canonical wording by the edits (start, end, replacement)?
+
+    The rule, per gold span: take the edits that overlap it (none: not
+    repaired). The region runs over the gold span and those edits. The span is
+    repaired when the region with those edits applied equals the region with
+    the gold span replaced by its canonical, case-insensitively and with runs of
+    white space taken as one space. When the spans coincide this is simply
+    `replacement == canonical`. Where they differ, the rest of the region must
+    come out unchanged: an edit "ended up being" -> "was" repairs the gold span
+    "ended up being extensively" -> "was extensively", and "octobers" ->
+    "October's" does not repair "final octobers" -> "last October's". Other gold
+    spans that lie wholly inside the region, without overlapping this one, are
+    expected repaired too (one edit may mend two adjacent gold spans at once).
+    Edits must not overlap each other (the engine's findings never do).
+    """
+    result = []
+    for g in gold:
+        mine = [e for e in edits if overlaps(g.span, (e[0], e[1]))]
+        if not mine:
+            result.append(False)
+            continue
+        start = min(g.start, *(e[0] for e in mine))
+        end = max(g.end, *(e[1] for e in mine))
+        expected_edits = [(g.start, g.end, g.canonical)]
+        for o in gold:
+            if start <= o.start and o.end <= end and not any(overlaps(o.span, (s, e)) for s, e, _ in expected_edits):
+                expected_edits.append((o.start, o.end, o.canonical))
+        region = article[start:end]
+        repaired = _replace(region, start, mine)
+        expected = _replace(region, start, expected_edits)
+        result.append(_normal(repaired) == _normal(expected))
+    return result

@@ -1,0 +1,192 @@
+"""The `respin` command line: `check` reports spun phrases, `fix` repairs them.
+
+Exit codes (a contract for pipelines and hooks): 0 nothing found (or nothing to
+fix), 1 findings reported (or fixes applied), 2 usage or input error, with the
+reason on stderr. A bad file does not stop the others from being checked, but
+the run still exits 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from collections.abc import Sequence
+from enum import IntEnum
+
+from respin import __version__
+from respin.dictionary import REGISTRY
+from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker, check_text
+from respin.files import STDIN, Document, InputError, display_name, read_document, write_document
+from respin.fixer import apply, auto_decisions
+from respin.report import FORMATS, file_record, json_document, jsonl_lines, text_lines
+from respin.rules import RULES
+
+DEFAULT_FIX_CONFIDENCE = 0.8
+
+
+class ExitCode(IntEnum):
+    CLEAN = 0
+    FINDINGS = 1
+    ERROR = 2
+
+
+class UsageError(Exception):
+    """A command line that cannot be run as given."""
+
+
+def _confidence(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return number
+
+
+def _detectors_epilog() -> str:
+    lines = ["dictionaries (name: category, confidence):"]
+    for spec in REGISTRY:
+        if spec.role == "spin":
+            lines.append(f"  {spec.name}: {spec.category.value}, {spec.confidence:.2f} - {spec.description}")
+    lines.append("rules:")
+    lines.extend(f"  {rule.name}: {rule.category.value} - {rule.description}" for rule in RULES)
+    return "\n".join(lines)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="respin",
+        description="Find and repair spun, paraphrased and tortured phrases.",
+        epilog=_detectors_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"respin {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("paths", nargs="*", metavar="PATH", help="files to read; '-' or none: standard input")
+    common.add_argument("--encoding", default="utf-8", help="encoding of the input files (default: utf-8)")
+    common.add_argument(
+        "--disable", action="append", default=[], metavar="NAME",
+        help="turn off a dictionary or rule by name (repeatable; names are listed below)",
+    )
+
+    check = commands.add_parser(
+        "check", parents=[common], help="report spun phrases",
+        epilog=_detectors_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    check.add_argument(
+        "--min-confidence", type=_confidence, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
+        help=f"report findings at or above this confidence (default: {DEFAULT_MIN_CONFIDENCE})",
+    )
+
+    fix = commands.add_parser(
+        "fix", parents=[common], help="apply the auto-fixable repairs",
+        epilog=_detectors_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    mode = fix.add_mutually_exclusive_group()
+    mode.add_argument("--write", "-w", action="store_true", help="rewrite the files in place (atomically)")
+    mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
+    fix.add_argument(
+        "--min-confidence", type=_confidence, default=DEFAULT_FIX_CONFIDENCE, metavar="X",
+        help=f"apply findings at or above this confidence (default: {DEFAULT_FIX_CONFIDENCE})",
+    )
+    return parser
+
+
+def make_checker(options: argparse.Namespace) -> Checker:
+    disabled = set(options.disable)
+    dictionaries = tuple(n for n in ALL_DICTIONARIES if n not in disabled)
+    rules = tuple(n for n in ALL_RULES if n not in disabled)
+    unknown = disabled - set(ALL_DICTIONARIES) - set(ALL_RULES)
+    if unknown:
+        raise UsageError(f"--disable: no dictionary or rule named {', '.join(sorted(unknown))}")
+    return Checker(min_confidence=options.min_confidence, dictionaries=dictionaries, rules=rules)
+
+
+def _documents(options: argparse.Namespace) -> tuple[list[Document], int]:
+    """Read every input; report unreadable ones on stderr. Returns documents and error count."""
+    documents, errors = [], 0
+    for path in options.paths or [STDIN]:
+        try:
+            documents.append(read_document(path, options.encoding))
+        except InputError as error:
+            print(f"respin: {error}", file=sys.stderr)
+            errors += 1
+    return documents, errors
+
+
+def run_check(options: argparse.Namespace, checker: Checker) -> ExitCode:
+    documents, errors = _documents(options)
+    found = 0
+    records = []
+    out = sys.stdout
+    for document in documents:
+        findings = check_text(document.text, checker)
+        found += len(findings)
+        if options.format == "json":
+            records.append(file_record(document.path, document.text, findings))
+            continue
+        render = jsonl_lines if options.format == "jsonl" else text_lines
+        for line in render(document.path, document.text, findings):
+            out.write(line + "\n")
+        out.flush()
+    if options.format == "json":
+        out.write(json_document(records) + "\n")
+    if errors:
+        return ExitCode.ERROR
+    return ExitCode.FINDINGS if found else ExitCode.CLEAN
+
+
+def run_fix(options: argparse.Namespace, checker: Checker) -> ExitCode:
+    paths = options.paths or [STDIN]
+    if options.write and STDIN in paths:
+        raise UsageError("fix --write cannot rewrite standard input; drop --write to print the result")
+    if not (options.write or options.diff) and len(paths) > 1:
+        raise UsageError("fix prints one repaired text: give one path, or use --write or --diff")
+    documents, errors = _documents(options)
+    changed = 0
+    for document in documents:
+        findings = check_text(document.text, checker)
+        repaired = apply(document.text, findings, auto_decisions(findings, checker.min_confidence))
+        if repaired != document.text:
+            changed += 1
+        if options.write:
+            if repaired != document.text:
+                write_document(document, repaired)
+                print(f"respin: fixed {display_name(document.path)}", file=sys.stderr)
+        elif options.diff:
+            name = display_name(document.path)
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    document.text.splitlines(keepends=True), repaired.splitlines(keepends=True),
+                    fromfile=f"a/{name}", tofile=f"b/{name}",
+                )
+            )
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(document.encode(repaired))
+            sys.stdout.buffer.flush()
+    if errors:
+        return ExitCode.ERROR
+    return ExitCode.FINDINGS if changed else ExitCode.CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    options = parser.parse_args(argv)  # argparse exits 2 on usage errors
+    try:
+        checker = make_checker(options)
+        if options.command == "check":
+            return run_check(options, checker)
+        return run_fix(options, checker)
+    except UsageError as error:
+        parser.exit(ExitCode.ERROR, f"respin: {error}\n")
+    except BrokenPipeError:  # `respin check ... | head`
+        sys.stderr.close()
+        return ExitCode.FINDINGS
+    except KeyboardInterrupt:
+        return 130

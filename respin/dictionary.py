@@ -1,0 +1,264 @@
+"""Phrase dictionaries: the file format, its parser and validator, and the registry.
+
+Every file under `dictionaries/` is plain UTF-8, one entry a line, sorted, with
+`#` comment lines (a header names the source and licence). An entry is::
+
+    spun phrase->canonical phrase                  one suggestion, auto-fixable
+    spun phrase->first, second,                    trailing comma: for review only
+    spun phrase->suggestion, why it needs review   last item without comma: a reason
+    spun phrase->suggestion ;; requires "x" | "y"  document must also contain x or y
+    spun phrase->suggestion ;; excludes "x"        document must not contain x
+    first second->suggestion ;; within 10          the words may be up to 10 words apart
+
+Conditions after `;;` come from the Problematic Paper Screener's query operators
+(AND, OR, NOT, proximity); see `tools/build_pps_dictionary.py`. Keys are matched
+whole-word and case-insensitively; suggestions keep their own capitals.
+
+`REGISTRY` lists every dictionary with its category and confidence: the CLI help,
+the engine and the tests all read it, so a file that is not registered fails the
+tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from respin.finding import Category
+
+ARROW = "->"
+CONDITION_SEPARATOR = " ;; "
+WITHIN_MARK = CONDITION_SEPARATOR + "within "
+_CONDITION = re.compile(r'^(requires|excludes) ("[^"]+"(?: \| "[^"]+")*)$|^within (\d+)$')
+_QUOTED = re.compile(r'"([^"]+)"')
+#: Characters a key may hold: letters, digits, and the punctuation found inside phrases.
+_KEY = re.compile(r"^[^\W_](?:[\w '’.\-/&+()]*[\w.)])?$")
+
+
+class DictionaryError(ValueError):
+    """A malformed dictionary line; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A document-level or proximity condition on one entry."""
+
+    kind: str  # "requires", "excludes" or "within"
+    phrases: tuple[str, ...] = ()
+    distance: int = 0
+
+    def __str__(self) -> str:
+        if self.kind == "within":
+            return f"within {self.distance}"
+        return f"{self.kind} " + " | ".join(f'"{p}"' for p in self.phrases)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One parsed dictionary line."""
+
+    key: str
+    suggestions: tuple[str, ...]
+    autofix: bool
+    reason: str
+    conditions: tuple[Condition, ...]
+    line: int
+
+    @property
+    def within(self) -> int:
+        """Proximity window in words, 0 when the key's words must be adjacent."""
+        return next((c.distance for c in self.conditions if c.kind == "within"), 0)
+
+
+@dataclass(frozen=True)
+class DictionarySpec:
+    """A registered dictionary file and what its entries mean."""
+
+    name: str
+    category: Category
+    confidence: float
+    description: str
+    #: "spin": phrases to flag; "allow": correct phrases that look spun, they suppress
+    #: findings; "gazetteer": proper nouns with their spelling, read by rules, never flagged.
+    role: str = "spin"
+
+    @property
+    def allow_list(self) -> bool:
+        return self.role == "allow"
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.txt"
+
+
+REGISTRY: tuple[DictionarySpec, ...] = (
+    DictionarySpec(
+        "fingerprints",
+        Category.FINGERPRINT,
+        0.95,
+        "function-word and idiom rewrites that only spinners produce",
+    ),
+    DictionarySpec(
+        "fingerprints-review",
+        Category.FINGERPRINT,
+        0.6,
+        "spinner rewrites that are also ordinary English; shown for review",
+    ),
+    DictionarySpec(
+        "entities",
+        Category.ENTITY,
+        0.95,
+        "institutions, titles and places whose names spinners mangle",
+    ),
+    DictionarySpec(
+        "collocations",
+        Category.COLLOCATION,
+        0.9,
+        "news collocations with a word swapped for a thesaurus neighbour",
+    ),
+    DictionarySpec(
+        "collocations-review",
+        Category.COLLOCATION,
+        0.6,
+        "collocation swaps that can be correct English; shown for review",
+    ),
+    DictionarySpec(
+        "scientific-pps",
+        Category.SCIENTIFIC,
+        0.9,
+        "tortured phrases of the Problematic Paper Screener",
+    ),
+    DictionarySpec(
+        "scientific-pps-uncertain",
+        Category.SCIENTIFIC,
+        0.6,
+        "PPS tortured phrases whose canonical wording is uncertain (never auto-fixed)",
+    ),
+    DictionarySpec(
+        "allowed",
+        Category.FINGERPRINT,
+        1.0,
+        "correct phrases that contain a spun-looking phrase; they suppress findings",
+        role="allow",
+    ),
+    DictionarySpec(
+        "gazetteer",
+        Category.APOSTROPHE,
+        1.0,
+        "proper nouns (countries, cities, months, days) with their capitals; read by rules",
+        role="gazetteer",
+    ),
+)
+GAZETTEER = REGISTRY[-1]
+
+
+def dictionaries_dir() -> Path:
+    """The shipped `dictionaries/` folder: inside the wheel, or beside the package in a checkout."""
+    package = Path(__file__).resolve().parent
+    packaged = package / "_dictionaries"  # where the wheel puts them
+    return packaged if packaged.is_dir() else package.parent / "dictionaries"
+
+
+def parse_line(line: str, where: str = "<line>", allow_list: bool = False) -> Entry | None:
+    """Parse one line; `None` for comments and blank lines. Raises `DictionaryError`.
+
+    In an allow-list the right-hand side is the reason the phrase is correct.
+    """
+    if not line.strip() or line.startswith("#"):
+        return None
+    if line != line.strip():
+        raise DictionaryError(f"{where}: leading or trailing white space")
+    body, *raw_conditions = line.split(CONDITION_SEPARATOR)
+    conditions = tuple(_parse_condition(c, where) for c in raw_conditions)
+    if body.count(ARROW) != 1:
+        raise DictionaryError(f"{where}: expected exactly one '{ARROW}'")
+    key, rhs = body.split(ARROW)
+    if key != key.lower():
+        raise DictionaryError(f"{where}: key {key!r} must be lower case")
+    if "  " in key or not _KEY.match(key):
+        raise DictionaryError(f"{where}: key {key!r} is not a clean phrase")
+    if not rhs:
+        raise DictionaryError(f"{where}: no suggestion")
+    if allow_list:
+        return Entry(key, (), False, rhs, conditions, 0)
+    items = [item.strip() for item in rhs.split(",")]
+    if rhs.endswith(","):
+        suggestions, reason, autofix = items[:-1], "", False
+    elif len(items) > 1:
+        suggestions, reason, autofix = items[:-1], items[-1], False
+    else:
+        suggestions, reason, autofix = items, "", True
+    if any(not s for s in suggestions):
+        raise DictionaryError(f"{where}: empty suggestion in {rhs!r}")
+    if key in suggestions:
+        raise DictionaryError(f"{where}: {key!r} maps to itself")
+    if len(set(suggestions)) != len(suggestions):
+        raise DictionaryError(f"{where}: repeated suggestion in {rhs!r}")
+    entry = Entry(key, tuple(suggestions), autofix, reason, conditions, 0)
+    if entry.within and len(key.split()) < 2:
+        raise DictionaryError(f"{where}: 'within' needs a key of two or more words")
+    return entry
+
+
+def _parse_condition(text: str, where: str) -> Condition:
+    match = _CONDITION.match(text.strip())
+    if not match:
+        raise DictionaryError(f"{where}: bad condition {text!r}")
+    if match.group(3):
+        return Condition("within", distance=int(match.group(3)))
+    phrases = tuple(p.lower() for p in _QUOTED.findall(match.group(2)))
+    return Condition(match.group(1), phrases=phrases)
+
+
+def iter_entries(path: Path, allow_list: bool = False) -> Iterator[Entry]:
+    """Yield the entries of one dictionary file, with their line numbers."""
+    with path.open(encoding="utf-8") as handle:
+        for number, raw in enumerate(handle, start=1):
+            entry = parse_line(raw.rstrip("\n"), f"{path.name}:{number}", allow_list)
+            if entry is not None:
+                yield Entry(entry.key, entry.suggestions, entry.autofix, entry.reason, entry.conditions, number)
+
+
+def parse_trusted(line: str, allow_list: bool, number: int) -> Entry:
+    """Split a line of a shipped dictionary without re-validating it.
+
+    The shipped files are validated entry by entry by `tests/test_dictionaries.py`
+    (with `parse_line`); doing that again on every start-up would cost 0.5 s.
+    """
+    body, *raw_conditions = line.split(CONDITION_SEPARATOR)
+    conditions = tuple(_parse_condition(c, "") for c in raw_conditions) if raw_conditions else ()
+    key, rhs = body.split(ARROW, 1)
+    if allow_list:
+        return Entry(key, (), False, rhs, conditions, number)
+    if "," not in rhs:
+        return Entry(key, (rhs,), True, "", conditions, number)
+    items = [item.strip() for item in rhs.split(",")]
+    if rhs.endswith(","):
+        return Entry(key, tuple(items[:-1]), False, "", conditions, number)
+    return Entry(key, tuple(items[:-1]), False, items[-1], conditions, number)
+
+
+@cache
+def shipped_lines(spec: DictionarySpec) -> tuple[tuple[int, str], ...]:
+    """The entry lines of a shipped dictionary with their line numbers, unparsed."""
+    text = (dictionaries_dir() / spec.filename).read_text(encoding="utf-8")
+    return tuple(
+        (number, line) for number, line in enumerate(text.splitlines(), start=1) if line and not line.startswith("#")
+    )
+
+
+@cache
+def load(spec: DictionarySpec) -> tuple[Entry, ...]:
+    """All entries of a shipped dictionary (read once per process, trusted: see `parse_trusted`)."""
+    return tuple(parse_trusted(line, spec.allow_list, number) for number, line in shipped_lines(spec))
+
+
+def spec_named(name: str) -> DictionarySpec:
+    for spec in REGISTRY:
+        if spec.name == name:
+            return spec
+    known = ", ".join(s.name for s in REGISTRY)
+    raise KeyError(f"no dictionary named {name!r} (known: {known})")

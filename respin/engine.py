@@ -1,0 +1,172 @@
+"""The engine: run every enabled detector over a text and merge what they find.
+
+`check_text(text, checker)` is pure: no printing, prompting, file or network
+I/O. A `Checker` holds the configuration (dictionaries, rules, threshold) and
+the resources built from it (the phrase index, the lexicon), built lazily on
+first use and once per process; it pickles without them, so a worker process
+rebuilds its own.
+
+A large text (`Checker.parallel_min_chars`, 1 MB by default) is split at
+paragraph breaks and its chunks are checked in forked worker processes that
+share the loaded resources. Every detector looks at most a few hundred
+characters around a match, so each chunk is checked with `CONTEXT_MARGIN`
+characters of context on both sides and keeps only findings that start inside
+it; document-level conditions are tested on the whole text. The result is the
+same as checking the text in one piece (`tests/test_engine.py` compares them).
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from respin.dictionary import REGISTRY, DictionarySpec, spec_named
+from respin.finding import Finding
+from respin.lexicon import Lexicon, shared_lexicon
+from respin.phrase_index import PhraseIndex
+from respin.rules import RULES, Rule, rule_named
+from respin.textview import TextView
+
+DEFAULT_MIN_CONFIDENCE = 0.5
+#: Context given to each side of a chunk: far more than any detector looks around a match.
+CONTEXT_MARGIN = 2_000
+#: Every dictionary that flags phrases (the gazetteer is read by rules, never matched).
+ALL_DICTIONARIES: tuple[str, ...] = tuple(s.name for s in REGISTRY if s.role != "gazetteer")
+ALL_RULES: tuple[str, ...] = tuple(r.name for r in RULES)
+
+
+@dataclass
+class Checker:
+    """What to look for, and the resources to look with."""
+
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE
+    dictionaries: tuple[str, ...] = ALL_DICTIONARIES
+    rules: tuple[str, ...] = ALL_RULES
+    #: Processes for one large text (0: one per core); 1 checks everything in this process.
+    jobs: int = 0
+    #: Texts shorter than this are always checked in one piece.
+    parallel_min_chars: int = 1_000_000
+    _index: PhraseIndex | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_confidence <= 1.0:
+            raise ValueError(f"min confidence {self.min_confidence} is outside 0..1")
+        # Unknown names fail here, at configuration time, not mid-run.
+        self._specs: tuple[DictionarySpec, ...] = tuple(spec_named(n) for n in self.dictionaries)
+        self._rules: tuple[Rule, ...] = tuple(rule_named(n) for n in self.rules)
+
+    @property
+    def phrase_index(self) -> PhraseIndex:
+        if self._index is None:
+            self._index = PhraseIndex(self._specs)
+        return self._index
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return shared_lexicon()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_index"] = None
+        return state
+
+
+def check_text(text: str, checker: Checker) -> list[Finding]:
+    """Every finding at or above the checker's threshold, in text order, none overlapping."""
+    jobs = checker.jobs or os.cpu_count() or 1
+    if jobs > 1 and len(text) >= checker.parallel_min_chars and _can_fork():
+        found = _find_in_chunks(text, checker, jobs)
+    else:
+        found = _find(TextView(text), checker, None)
+    kept = [f for f in found if f.confidence >= checker.min_confidence]
+    return resolve_overlaps(kept)
+
+
+def _find(view: TextView, checker: Checker, document: TextView | None) -> list[Finding]:
+    """Every detector's raw findings in `view` (overlapping, any confidence)."""
+    found: list[Finding] = checker.phrase_index.find(view, document)
+    for rule in checker._rules:
+        found.extend(rule.find(view, checker.lexicon))
+    return found
+
+
+def chunk_bounds(text: str, pieces: int) -> list[tuple[int, int]]:
+    """Split `text` into about `pieces` ranges that end at paragraph breaks (or anywhere, if none)."""
+    bounds, start = [], 0
+    for i in range(1, pieces):
+        target = max(start, len(text) * i // pieces)
+        cut = text.find("\n\n", target)
+        if cut == -1:
+            break
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, len(text)))
+    return [(a, b) for a, b in bounds if b > a]
+
+
+def _find_in_chunk(text: str, checker: Checker, bounds: tuple[int, int]) -> list[Finding]:
+    """Raw findings that start inside `bounds`, found with `CONTEXT_MARGIN` characters of context."""
+    start, end = bounds
+    window_start, window_end = max(0, start - CONTEXT_MARGIN), min(len(text), end + CONTEXT_MARGIN)
+    document = TextView(text)  # only read if a document-level condition must be tested
+    shifted = []
+    for finding in _find(TextView(text[window_start:window_end]), checker, document):
+        absolute = finding.start + window_start
+        if start <= absolute < end:
+            shifted.append(replace(finding, start=absolute, end=finding.end + window_start))
+    return shifted
+
+
+# What a forked worker checks: set by `_start_worker` in the worker, inherited through
+# fork, never pickled (the resources the parent loaded come along for free).
+_worker_job: tuple[str, Checker] | None = None
+
+
+def _start_worker(text: str, checker: Checker) -> None:
+    global _worker_job  # noqa: PLW0603 - per-process state of a pool worker
+    _worker_job = (text, checker)
+
+
+def _worker_find(bounds: tuple[int, int]) -> list[Finding]:
+    assert _worker_job is not None, "called outside a worker started by _find_in_chunks"
+    return _find_in_chunk(*_worker_job, bounds)
+
+
+def _can_fork() -> bool:
+    import multiprocessing  # imported only for large texts: it costs start-up time
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _find_in_chunks(text: str, checker: Checker, jobs: int) -> list[Finding]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _ = checker.phrase_index, checker.lexicon.counts  # load before forking: the workers share them
+    chunks = chunk_bounds(text, jobs)
+    context = multiprocessing.get_context("fork")  # fork: initargs are inherited, not pickled
+    with ProcessPoolExecutor(len(chunks) - 1, context, initializer=_start_worker, initargs=(text, checker)) as pool:
+        futures = [pool.submit(_worker_find, bounds) for bounds in chunks[1:]]
+        found = _find_in_chunk(text, checker, chunks[0])  # this process takes the first chunk itself
+        for future in futures:
+            found.extend(future.result())
+    return found
+
+
+def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
+    """Keep the longest, then most confident, of any overlapping findings; return in text order."""
+    ranked = sorted(findings, key=lambda f: (-(f.end - f.start), -f.confidence, f.start, f.rule))
+    starts: list[int] = []  # chosen spans, sorted by start; they never overlap each other
+    chosen: list[Finding] = []
+    for finding in ranked:
+        i = bisect.bisect_left(starts, finding.start)
+        if i < len(chosen) and chosen[i].start < finding.end:
+            continue
+        if i > 0 and chosen[i - 1].end > finding.start:
+            continue
+        starts.insert(i, finding.start)
+        chosen.insert(i, finding)
+    return chosen

@@ -1,0 +1,173 @@
+"""Find dictionary phrases in a text: Aho-Corasick (ahocorasick-rs), whole words, case-insensitive.
+
+The text is folded once (lower case, curly apostrophes straightened, a line break
+with its indentation read as one space) and every registered phrase is found in a
+single pass. Offsets are mapped back to the original text, so a finding's `text`
+is always `original[start:end]`. Where phrases overlap, the engine keeps the
+longest; here every whole-word match is reported, and an allow-listed phrase
+covering a match suppresses it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import ahocorasick_rs
+
+from respin.casing import carry_case
+from respin.dictionary import ARROW, WITHIN_MARK, DictionarySpec, Entry, parse_trusted, shipped_lines
+from respin.finding import Finding
+from respin.lexicon import shared_lexicon
+from respin.textview import FoldedText, TextView, is_word_char
+
+
+class _Rule:
+    """One dictionary line, parsed only when its key is found (start-up stays cheap)."""
+
+    __slots__ = ("_entry", "line", "number", "spec")
+
+    def __init__(self, spec: DictionarySpec, number: int, line: str) -> None:
+        self.spec, self.number, self.line = spec, number, line
+        self._entry: Entry | None = None
+
+    @property
+    def entry(self) -> Entry:
+        if self._entry is None:
+            self._entry = parse_trusted(self.line, self.spec.allow_list, self.number)
+        return self._entry
+
+
+class PhraseIndex:
+    """All registered phrases of the given dictionaries, ready to search in one pass.
+
+    Plain keys go into one Aho-Corasick automaton. A proximity entry ("a b" with up
+    to N words between) puts one of its words into the same automaton as a
+    trigger (for two words, the rarer: PPS proximity ignores order, so the
+    pattern is tried both ways around it); only where a trigger occurs is a
+    pattern tried, so proximity costs next to nothing.
+    """
+
+    def __init__(self, specs: Sequence[DictionarySpec]) -> None:
+        self.size = 0
+        # key -> (phrase rules, proximity triggers); one slot per distinct key
+        slots: dict[str, tuple[list[_Rule], list[tuple[_Rule, tuple[str, ...], tuple[str, ...]]]]] = {}
+        for spec in specs:
+            for number, line in shipped_lines(spec):
+                rule = _Rule(spec, number, line)
+                self.size += 1
+                if WITHIN_MARK not in line:
+                    key = line[: line.index(ARROW)]
+                    slot = slots.get(key) or slots.setdefault(key, ([], []))
+                    slot[0].append(rule)
+                    continue
+                words = tuple(rule.entry.key.split())
+                if len(words) == 2:
+                    rare, common = sorted(words, key=shared_lexicon().count)
+                    trigger, after, before = rare, (rare, common), (common, rare)
+                else:
+                    trigger, after, before = words[0], words, ()
+                slots.setdefault(trigger, ([], []))[1].append((rule, after, before))
+        keys = list(slots)
+        self._payloads = list(slots.values())
+        # Standard match kind with overlapping=True reports every key at every position.
+        self._matcher = ahocorasick_rs.AhoCorasick(keys) if keys else None
+
+    def find(self, text: str | TextView, document: TextView | None = None) -> list[Finding]:
+        """Every phrase found in `text`; document conditions are tested on `document` (default: the text)."""
+        view = text if isinstance(text, TextView) else TextView(text)
+        if self._matcher is None:
+            return []
+        folded = view.folded
+        spans: list[tuple[int, int, _Rule]] = []
+        for key_index, start, end in self._matcher.find_matches_as_indexes(folded.folded, overlapping=True):
+            rules, proximity = self._payloads[key_index]
+            if not folded.whole_word(start, end):
+                continue
+            spans.extend((start, end, rule) for rule in rules)
+            for rule, after, before in proximity:
+                within = rule.entry.within
+                match = _proximity_pattern(after, within).match(folded.folded, start)
+                if not match and before:  # the trigger word last: search back to it
+                    lookback = max(0, start - 40 * (within + 2))
+                    match = _proximity_pattern(before, within, ending=True).search(folded.folded, lookback, end)
+                if match:
+                    spans.append((match.start(), match.end(), rule))
+        return _to_findings(folded, spans, document or view)
+
+
+@lru_cache(maxsize=1024)
+def _proximity_pattern(words: tuple[str, ...], within: int, ending: bool = False) -> re.Pattern[str]:
+    """The words in this order, with up to `within` other words between neighbours.
+
+    With `ending`, the match must end where the search window ends (at the trigger).
+    """
+    gap = rf"(?:\W+\w+){{0,{within}}}?\W+"
+    body = gap.join(re.escape(w) for w in words)
+    return re.compile(rf"(?<![\w'-]){body}\Z" if ending else body + r"\b")
+
+
+@lru_cache(maxsize=4096)
+def _phrase_then_boundary(phrase: str) -> re.Pattern[str]:
+    # Starts with the literal so the regex engine can skip ahead; the left boundary is checked by hand.
+    return re.compile(r"\s+".join(re.escape(word) for word in phrase.split()) + r"(?![\w'’-])")
+
+
+def _occurs_as_words(phrase: str, document: TextView) -> bool:
+    lower = document.lower
+    for match in _phrase_then_boundary(phrase).finditer(lower):
+        if match.start() == 0 or not is_word_char(lower[match.start() - 1]):
+            return True
+    return False
+
+
+def _conditions_hold(entry: Entry, document: TextView, seen: dict[str, bool]) -> bool:
+    """Document conditions, matched as whole words ("ar" does not occur in "are").
+
+    `seen` caches each phrase's presence for this document: a key that occurs a
+    hundred times does not search the document a hundred times.
+    """
+    for condition in entry.conditions:
+        if condition.kind == "within":
+            continue
+        present = False
+        for phrase in condition.phrases:
+            if phrase not in seen:
+                seen[phrase] = _occurs_as_words(phrase, document)
+            if seen[phrase]:
+                present = True
+                break
+        if present != (condition.kind == "requires"):
+            return False
+    return True
+
+
+def _to_findings(folded: FoldedText, spans: Iterable[tuple[int, int, _Rule]], document: TextView) -> list[Finding]:
+    spans = list(spans)
+    allowed = [(s, e) for s, e, rule in spans if rule.spec.allow_list]
+    findings = []
+    seen: dict[str, bool] = {}
+    for start, end, rule in spans:
+        spec, entry = rule.spec, rule.entry
+        if spec.allow_list or not _conditions_hold(entry, document, seen):
+            continue
+        if any(a_start <= start and end <= a_end for a_start, a_end in allowed):
+            continue
+        o_start, o_end = folded.to_original(start), folded.to_original(end - 1) + 1
+        matched = folded.original[o_start:o_end]
+        autofix = entry.autofix and not entry.within
+        findings.append(
+            Finding(
+                start=o_start,
+                end=o_end,
+                text=matched,
+                suggestions=tuple(carry_case(matched, s) for s in entry.suggestions),
+                rule=spec.name,
+                category=spec.category,
+                confidence=spec.confidence,
+                message=entry.reason or spec.description,
+                autofix=autofix,
+            )
+        )
+    return findings

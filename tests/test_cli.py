@@ -1,0 +1,111 @@
+"""Data-driven CLI tests: one folder per case under fixtures/cli/, run as a real process.
+
+Each case folder holds `cmd` (the arguments), optional `stdin`, the input files,
+and the expectations: `code`, `stdout`, `stderr`, and `after/FILE` for every file
+the command must rewrite (every other input file must be left byte for byte).
+Set RESPIN_UPDATE_CLI=1 to rewrite the expectations after a deliberate change,
+then review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = sorted(p for p in (ROOT / "fixtures" / "cli").iterdir() if p.is_dir())
+EXPECTATIONS = {"cmd", "stdin", "code", "stdout", "stderr", "after"}
+UPDATE = os.environ.get("RESPIN_UPDATE_CLI") == "1"
+
+
+def run_respin(args: list[str], cwd: Path, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "respin", *args], cwd=cwd, input=stdin, capture_output=True, timeout=60, check=False,
+        env={**os.environ, "COLUMNS": "100"},
+    )
+
+
+def _inputs(case: Path) -> list[Path]:
+    return [p for p in case.iterdir() if p.name not in EXPECTATIONS]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_cli_case(case: Path, tmp_path: Path) -> None:
+    """The command's exit code, output and file changes match the case folder."""
+    work = tmp_path / "work"
+    work.mkdir()
+    for path in _inputs(case):
+        shutil.copy(path, work / path.name)
+    stdin = (case / "stdin").read_bytes() if (case / "stdin").exists() else b""
+    result = run_respin(shlex.split((case / "cmd").read_text()), work, stdin)
+
+    if UPDATE:
+        (case / "code").write_text(f"{result.returncode}\n")
+        (case / "stdout").write_bytes(result.stdout)
+        (case / "stderr").write_bytes(result.stderr)
+        changed = [p for p in _inputs(case) if (work / p.name).read_bytes() != p.read_bytes()]
+        shutil.rmtree(case / "after", ignore_errors=True)
+        for path in changed:
+            (case / "after").mkdir(exist_ok=True)
+            shutil.copy(work / path.name, case / "after" / path.name)
+        return
+
+    assert result.returncode == int((case / "code").read_text()), result.stderr.decode()
+    assert result.stdout.decode() == (case / "stdout").read_text(encoding="utf-8")
+    assert result.stderr.decode() == (case / "stderr").read_text(encoding="utf-8")
+    for path in _inputs(case):
+        expected = case / "after" / path.name
+        want = expected.read_bytes() if expected.exists() else path.read_bytes()
+        assert (work / path.name).read_bytes() == want, f"{path.name} differs"
+    assert sorted(p.name for p in work.iterdir()) == sorted(p.name for p in _inputs(case)), "stray files"
+
+
+def test_installed_executable_runs(tmp_path: Path) -> None:
+    """The `respin` console script installed beside this Python works end to end."""
+    executable = Path(sys.executable).parent / "respin"
+    if not executable.exists():
+        pytest.skip("respin is not installed as a console script in this environment")
+    article = tmp_path / "a.txt"
+    article.write_text("Prices rose when you look at the data.\n", encoding="utf-8")
+    result = subprocess.run(
+        [str(executable), "check", str(article)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1
+    assert result.stdout == f"{article}:1:13: when you look at the -> in the [fingerprints, 0.95]\n"
+
+
+def test_help_lists_every_registered_dictionary_and_rule() -> None:
+    """`respin check --help` documents the registry the engine reads."""
+    from respin.dictionary import REGISTRY
+    from respin.rules import RULES
+
+    result = run_respin(["check", "--help"], ROOT)
+    assert result.returncode == 0
+    text = result.stdout.decode()
+    for spec in REGISTRY:
+        if spec.role == "spin":
+            assert f"  {spec.name}:" in text
+    for rule in RULES:
+        assert f"  {rule.name}:" in text
+
+
+def test_json_offsets_index_the_decoded_text(tmp_path: Path) -> None:
+    """In JSON output, content[start:end] == text, also after non-ASCII characters."""
+    import json
+
+    content = "Café — naïve 😀 when you look at the menu, us makes attemptedto leave.\n"
+    (tmp_path / "a.txt").write_text(content, encoding="utf-8")
+    result = run_respin(["check", "--format", "json", "a.txt"], tmp_path)
+    report = json.loads(result.stdout)
+    assert report["version"] == 1
+    findings = report["files"][0]["findings"]
+    assert len(findings) == 3
+    for finding in findings:
+        assert content[finding["start"] : finding["end"]] == finding["text"]
+        assert finding["line"] == 1 and finding["column"] == finding["start"] + 1

@@ -1,0 +1,171 @@
+"""The engine and phrase index: matching, case, offsets, overlaps, conditions, pickling."""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+from pathlib import Path
+
+import pytest
+
+from respin import Checker, apply, auto_decisions, check_text
+from respin.casing import carry_case
+from respin.engine import resolve_overlaps
+from respin.finding import Category, Finding, LineIndex
+from respin.phrase_index import FoldedText
+from respin.textview import TextView
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = (ROOT / "fixtures" / "spun-news-syria.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def checker() -> Checker:
+    return Checker()
+
+
+@pytest.mark.parametrize(
+    ("matched", "suggestion", "expected"),
+    [
+        ("when you look at the", "in the", "in the"),
+        ("When you look at the", "in the", "In the"),
+        ("WHEN YOU LOOK AT THE", "in the", "IN THE"),
+        ("shared chiefs of staff", "Joint Chiefs of Staff", "Joint Chiefs of Staff"),
+        ("Shared chiefs of staff", "Joint Chiefs of Staff", "Joint Chiefs of Staff"),
+        ("us makes", "US forces", "US forces"),
+    ],
+)
+def test_carry_case(matched: str, suggestion: str, expected: str) -> None:
+    """The match's case shapes the suggestion; proper nouns keep their capitals."""
+    assert carry_case(matched, suggestion) == expected
+
+
+def test_sentence_initial_fingerprint_keeps_capital(checker) -> None:
+    """A capitalised spin gets a capitalised repair."""
+    text = "When you look at the figures, growth slowed."
+    findings = check_text(text, checker)
+    assert [(f.text, f.suggestions) for f in findings] == [("When you look at the", ("In the",))]
+
+
+def test_match_spans_a_line_break(checker) -> None:
+    """A phrase wrapped over two lines is still found, with offsets into the original text."""
+    text = "troops\nwhen you look\n   at the war"
+    [finding] = check_text(text, checker)
+    assert text[finding.start : finding.end] == finding.text == "when you look\n   at the"
+
+
+def test_whole_words_only(checker) -> None:
+    """A key inside a longer word or hyphenated compound does not match."""
+    assert check_text("the shared chiefs of staffing plan", checker) == []
+    assert check_text("anti-us makes", checker) == []
+
+
+def test_allow_list_suppresses_matches(checker) -> None:
+    """'the us makes' (the US as subject) is allowed while 'us makes always' is flagged."""
+    assert [f.text for f in check_text("but us makes always retain", checker)] == ["us makes"]
+    assert check_text("the us makes cars", checker) == []
+
+
+def test_offsets_survive_wide_characters(checker) -> None:
+    """Offsets are code points, also after characters whose lower case is longer."""
+    text = "İstanbul — 😀 when you look at the city"
+    [finding] = check_text(text, checker)
+    assert text[finding.start : finding.end] == "when you look at the"
+
+
+def test_folded_text_maps_offsets_back() -> None:
+    """Collapsed runs of white space map back to original offsets."""
+    folded = FoldedText.of(TextView("a  b\r\n  c"))
+    assert folded.folded == "a b c"
+    assert [folded.to_original(i) for i in range(5)] == [0, 1, 3, 4, 8]
+
+
+def test_resolve_overlaps_keeps_longest_then_most_confident() -> None:
+    """The longest finding wins an overlap; among equals the most confident."""
+    text = "chief associated with general staff"
+
+    def make(start: int, end: int, confidence: float) -> Finding:
+        return Finding(start, end, text[start:end], ("x",), "t", Category.FINGERPRINT, confidence, "m")
+
+    long_, short, other = make(0, 21, 0.6), make(6, 21, 0.95), make(6, 21, 0.7)
+    assert resolve_overlaps([short, long_, other]) == [long_]
+    assert resolve_overlaps([other, short]) == [short]
+
+
+def test_min_confidence_filters_before_overlaps() -> None:
+    """A high threshold drops review entries entirely."""
+    strict = Checker(min_confidence=0.9)
+    assert all(f.confidence >= 0.9 for f in check_text(EXAMPLE, strict))
+
+
+def test_example_article_findings_are_consistent(checker) -> None:
+    """On the user's example every finding's text is exactly the text at its offsets, and none overlap."""
+    findings = check_text(EXAMPLE, checker)
+    assert len(findings) >= 40
+    for finding in findings:
+        assert EXAMPLE[finding.start : finding.end] == finding.text
+    for left, right in itertools.pairwise(findings):
+        assert left.end <= right.start
+
+
+def test_example_article_repairs(checker) -> None:
+    """Fixing the example restores the canonical wording of its best-known spins."""
+    findings = check_text(EXAMPLE, checker)
+    repaired = apply(EXAMPLE, findings, auto_decisions(findings, 0.8))
+    for canonical in ("Joint Chiefs of Staff", "National Security Council", "attempted to", "the casualties",
+                      "in harm's way", "hundreds of soldiers", "US forces", "close call for", "in the above"):
+        assert canonical in repaired
+    for spun in ("shared chiefs", "nationwide safety", "when you look at the", "attemptedto", "thecasualties"):
+        assert spun not in repaired
+
+
+def test_conditions_require_and_exclude(tmp_path, monkeypatch) -> None:
+    """PPS conditions: requires needs another phrase in the document, excludes forbids one."""
+    from respin import dictionary
+    from respin.phrase_index import PhraseIndex
+
+    folder = tmp_path / "dicts"
+    folder.mkdir()
+    (folder / "scientific-pps.txt").write_text(
+        "# source: test\n# licence: test\n"
+        'bosom->breast ;; requires "breast"\n'
+        'highlight extraction->feature extraction ;; excludes "specular"\n'
+        "gatherings clustering->clustering ;; within 3\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(dictionary, "dictionaries_dir", lambda: folder)
+    dictionary.load.cache_clear()
+    try:
+        index = PhraseIndex([dictionary.spec_named("scientific-pps")])
+        assert index.find("the bosom was examined") == []
+        assert [f.text for f in index.find("bosom tissue and breast cancer")] == ["bosom"]
+        assert [f.text for f in index.find("highlight extraction works")] == ["highlight extraction"]
+        assert index.find("specular highlight extraction works") == []
+        [near] = index.find("gatherings of data for clustering")
+        assert near.text == "gatherings of data for clustering" and not near.fixable
+    finally:
+        dictionary.load.cache_clear()
+
+
+def test_checker_pickles_without_resources(checker) -> None:
+    """A Checker crosses process boundaries without its phrase index and still works."""
+    check_text("warm up", checker)
+    clone = pickle.loads(pickle.dumps(checker))
+    assert clone._index is None
+    assert check_text("hit a handle russia", clone)[0].suggestions == ("strike a deal with",)
+
+
+def test_unknown_names_fail_at_configuration() -> None:
+    """A misspelt dictionary or rule name is an error when the Checker is built."""
+    with pytest.raises(KeyError):
+        Checker(dictionaries=("fingerprint",))
+    with pytest.raises(KeyError):
+        Checker(rules=("no-such-rule",))
+    with pytest.raises(ValueError):
+        Checker(min_confidence=1.5)
+
+
+def test_line_index() -> None:
+    """Lines and columns are 1-based; CRLF, LF and CR all end a line."""
+    index = LineIndex("ab\r\ncd\nef\rgh")
+    assert [index.line_col(i) for i in (0, 1, 4, 7, 10)] == [(1, 1), (1, 2), (2, 1), (3, 1), (4, 1)]
