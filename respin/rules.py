@@ -116,7 +116,8 @@ _ARTICLE_PATTERNS = tuple(
 )
 # vowel-letter words that start with a consonant sound: "a united", "a one-off"
 _CONSONANT_SOUND = re.compile(
-    r"^(?:uni(?!n|mp|mag|d|ntell)|unanim|use|usu|uti|ura|uro|ure|euro?|eu|ewe|one(?!r|st)|once|ouija|ukr)"
+    r"^(?:uni(?!n|mp|mag|d|ntell)|unanim|use|usu|uti|ura|uro|ure|euro?|eu|ewe|one(?!r|st)|once|ouija|ukr"
+    r"|us$|uk$|un$)"  # "a us court" in lower-cased text is "a US court"
 )
 # consonant-letter words that start with a vowel sound: "an hour", "an honest"
 _VOWEL_SOUND = re.compile(r"^(?:hour|honest|honou?r|heir)")
@@ -142,6 +143,9 @@ def find_article_mismatch(view: TextView, lexicon: Lexicon) -> Iterator[Finding]
                 continue  # British "an historic", "an hotel": accepted usage
             start = match.start(group)
             article = text[start : match.end(group)]
+            spelled = text[match.start(group + 1) : match.end(group + 1)]
+            if len(spelled) > 1 and spelled.isupper():
+                continue  # an acronym: "an MP", "a US court", "an REM spokesman" depend on its letters
             if _PRECEDED_BY_LABEL.search(lower, max(0, start - 20), start):
                 continue  # "plan A", "from A to B"
             if article == "A" and not _sentence_start(text, start):
@@ -374,11 +378,12 @@ RULES: tuple[Rule, ...] = (
             ("it was a unusual move", "it was an unusual move"),
             ("An car hit the wall.", "A car hit the wall."),
             ("waited a hour", "waited an hour"),
+            ("in an bid to help", "in a bid to help"),
         ),
         quiet_on=(
             "a university", "an hour", "a one-off payment", "a European deal", "an historic win",
             "a unanimous vote", "Plan A is fine", "an unidentified man", "a useful tool", "an MP said",
-            "vitamin A", "a hotel",
+            "vitamin A", "a hotel", "a US court", "a us court", "an REM spokesman", "a UK firm",
         ),
     ),
     Rule(

@@ -126,8 +126,8 @@ def fingerprints() -> list[Pair]:
     pairs += family("{prep} the reality that", "{prep} the fact that",
                     prep=("despite", "due to", "regardless of", "in spite of", "because of"))
     pairs += family("in accordance with {source}", "according to {source}",
-                    source="officials sources witnesses analysts experts police reports figures "
-                    "the report a report the ministry the pentagon the kremlin".split())
+                    source=[*"officials sources witnesses analysts experts police reports figures".split(),
+                            "the report", "a report", "the ministry", "the pentagon", "the kremlin"])
     return pairs
 
 
