@@ -46,6 +46,11 @@ def _finding(start: int, text: str, suggestion: str, rule: str, category: Catego
                    confidence, message, autofix)
 
 
+def _starts_word(text: str, start: int) -> bool:
+    """True when `start` is not inside a word (the text's start counts)."""
+    return start == 0 or not is_word_char(text[start - 1])
+
+
 def _occurrences(text: str, token: str, forbidden_after: str = "") -> Iterator[int]:
     """Offsets where `token` stands as a whole word (not inside a longer word, URL or address)."""
     start = text.find(token)
@@ -205,7 +210,7 @@ def find_lost_possessive(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:
     matches = (m for title, pattern in _TITLE_POSSESSIVE if title in view.lower for m in pattern.finditer(view.lower))
     for match in matches:
         stem_start = match.start(1)
-        if match.start() and is_word_char(view.lower[match.start() - 1]):
+        if not _starts_word(view.lower, match.start()):
             continue
         if match.group(2) not in _POSSESSED or text[match.start() : match.start() + 2] == "MS":
             continue
@@ -261,7 +266,7 @@ def find_ended_up_being(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:
     """Spinners turn passive "was notified" into "ended up being notified"."""
     for match in _ENDED_UP_BEING.finditer(view.lower):
         start = match.start()
-        if start and is_word_char(view.lower[start - 1]):
+        if not _starts_word(view.lower, start):
             continue
         plural = _PLURAL_SUBJECT.search(view.lower, max(0, start - 20), start)
         matched = view.text[start : match.end()]
@@ -312,7 +317,7 @@ def find_whom_subject(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:
     """"foreign powers whom sent troops": a subject is "who" (spinners swap who/whom)."""
     for match in _WHOM_VERB.finditer(view.lower):
         start = match.start()
-        if start and is_word_char(view.lower[start - 1]):
+        if not _starts_word(view.lower, start):
             continue
         if _WHOM_AS_OBJECT.search(view.lower, max(0, start - 8), start):
             continue  # "many of whom are": whom is the object of "of"

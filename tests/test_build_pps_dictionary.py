@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import load_tool
 
 from respin.dictionary import dictionaries_dir, parse_line
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-pps = _load_tool("build_pps_dictionary")
+pps = load_tool("build_pps_dictionary")
 
 
 def lines(tortured: str, expected: str) -> list[str]:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+from helpers import load_tool
 
 from respin.dictionary import (
     REGISTRY,
@@ -17,7 +14,6 @@ from respin.dictionary import (
     parse_line,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 DICTIONARY_FILES = sorted(p.name for p in dictionaries_dir().glob("*.txt"))
 
 
@@ -158,18 +154,9 @@ def test_iter_entries_reports_file_and_line(tmp_path) -> None:
         list(iter_entries(bad))
 
 
-def _load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_generated_spin_dictionaries_are_up_to_date() -> None:
     """The committed spin dictionaries are exactly what their generator writes."""
-    builder = _load_tool("build_spin_dictionaries")
+    builder = load_tool("build_spin_dictionaries")
     for name, text in builder.build().items():
         committed = (dictionaries_dir() / f"{name}.txt").read_text(encoding="utf-8")
         assert committed == text, f"dictionaries/{name}.txt is stale: run tools/build_spin_dictionaries.py"
