@@ -156,7 +156,12 @@ def run_fix(options: argparse.Namespace, checker: Checker) -> ExitCode:
             changed += 1
         if options.write:
             if repaired != document.text:
-                write_document(document, repaired)
+                try:
+                    write_document(document, repaired)
+                except OSError as error:  # the file is untouched: write_document is atomic
+                    print(f"respin: {document.path}: cannot write ({error.strerror or error})", file=sys.stderr)
+                    errors += 1
+                    continue
                 print(f"respin: fixed {display_name(document.path)}", file=sys.stderr)
         elif options.diff:
             name = display_name(document.path)

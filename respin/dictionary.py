@@ -9,6 +9,7 @@ Every file under `dictionaries/` is plain UTF-8, one entry a line, sorted, with
     spun phrase->suggestion ;; requires "x" | "y"  document must also contain x or y
     spun phrase->suggestion ;; excludes "x"        document must not contain x
     first second->suggestion ;; within 10          the words may be up to 10 words apart
+    spun phrase->suggestion ;; mid-sentence        not where a sentence starts ("Additionally the")
 
 Conditions after `;;` come from the Problematic Paper Screener's query operators
 (AND, OR, NOT, proximity); see `tools/build_pps_dictionary.py`. Keys are matched
@@ -32,7 +33,7 @@ from respin.finding import Category
 ARROW = "->"
 CONDITION_SEPARATOR = " ;; "
 WITHIN_MARK = CONDITION_SEPARATOR + "within "
-_CONDITION = re.compile(r'^(requires|excludes) ("[^"]+"(?: \| "[^"]+")*)$|^within (\d+)$')
+_CONDITION = re.compile(r'^(requires|excludes) ("[^"]+"(?: \| "[^"]+")*)$|^within (\d+)$|^(mid-sentence)$')
 _QUOTED = re.compile(r'"([^"]+)"')
 #: Characters a key may hold: letters, digits, and the punctuation found inside phrases.
 _KEY = re.compile(r"^[^\W_](?:[\w '’.\-/&+()]*[\w.)])?$")
@@ -46,13 +47,15 @@ class DictionaryError(ValueError):
 class Condition:
     """A document-level or proximity condition on one entry."""
 
-    kind: str  # "requires", "excludes" or "within"
+    kind: str  # "requires", "excludes", "within" or "mid-sentence"
     phrases: tuple[str, ...] = ()
     distance: int = 0
 
     def __str__(self) -> str:
         if self.kind == "within":
             return f"within {self.distance}"
+        if self.kind == "mid-sentence":
+            return self.kind
         return f"{self.kind} " + " | ".join(f'"{p}"' for p in self.phrases)
 
 
@@ -66,6 +69,11 @@ class Entry:
     reason: str
     conditions: tuple[Condition, ...]
     line: int
+
+    @property
+    def mid_sentence(self) -> bool:
+        """The phrase is a spin only inside a sentence ("Additionally the" opens sentences)."""
+        return any(c.kind == "mid-sentence" for c in self.conditions)
 
     @property
     def within(self) -> int:
@@ -209,6 +217,8 @@ def _parse_condition(text: str, where: str) -> Condition:
         raise DictionaryError(f"{where}: bad condition {text!r}")
     if match.group(3):
         return Condition("within", distance=int(match.group(3)))
+    if match.group(4):
+        return Condition("mid-sentence")
     phrases = tuple(p.lower() for p in _QUOTED.findall(match.group(2)))
     return Condition(match.group(1), phrases=phrases)
 

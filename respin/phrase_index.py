@@ -20,7 +20,7 @@ from respin.casing import carry_case
 from respin.dictionary import ARROW, WITHIN_MARK, DictionarySpec, Entry, parse_trusted, shipped_lines
 from respin.finding import Finding
 from respin.lexicon import shared_lexicon
-from respin.textview import FoldedText, TextView, is_word_char
+from respin.textview import FoldedText, TextView, is_word_char, starts_sentence
 
 
 class _Rule:
@@ -63,6 +63,8 @@ class PhraseIndex:
                     slot[0].append(rule)
                     continue
                 words = tuple(rule.entry.key.split())
+                after: tuple[str, ...]
+                before: tuple[str, ...]
                 if len(words) == 2:
                     rare, common = sorted(words, key=shared_lexicon().count)
                     trigger, after, before = rare, (rare, common), (common, rare)
@@ -129,7 +131,7 @@ def _conditions_hold(entry: Entry, document: TextView, seen: dict[str, bool]) ->
     hundred times does not search the document a hundred times.
     """
     for condition in entry.conditions:
-        if condition.kind == "within":
+        if condition.kind in ("within", "mid-sentence"):
             continue
         present = False
         for phrase in condition.phrases:
@@ -155,6 +157,8 @@ def _to_findings(folded: FoldedText, spans: Iterable[tuple[int, int, _Rule]], do
         if any(a_start <= start and end <= a_end for a_start, a_end in allowed):
             continue
         o_start, o_end = folded.to_original(start), folded.to_original(end - 1) + 1
+        if entry.mid_sentence and starts_sentence(folded.original, o_start):
+            continue
         matched = folded.original[o_start:o_end]
         autofix = entry.autofix and not entry.within
         findings.append(

@@ -22,7 +22,7 @@ from respin.casing import carry_case
 from respin.dictionary import GAZETTEER, load
 from respin.finding import Category, Finding
 from respin.lexicon import Lexicon
-from respin.textview import TextView, is_word_char
+from respin.textview import TextView, is_word_char, starts_sentence
 
 FindFunction = Callable[[TextView, Lexicon], Iterator[Finding]]
 
@@ -153,18 +153,11 @@ def find_article_mismatch(view: TextView, lexicon: Lexicon) -> Iterator[Finding]
                 continue  # an acronym: "an MP", "a US court", "an REM spokesman" depend on its letters
             if _PRECEDED_BY_LABEL.search(lower, max(0, start - 20), start):
                 continue  # "plan A", "from A to B"
-            if article == "A" and not _sentence_start(text, start):
+            if article == "A" and not starts_sentence(text, start):
                 continue
             wanted = carry_case(article, "an" if wants_an else "a")
             yield _finding(start, article, wanted, "a-an", Category.ARTICLE, 0.9,
                            f"'{wanted}' goes before '{text[match.start(group + 1) : match.end(group + 1)]}'")
-
-
-def _sentence_start(text: str, offset: int) -> bool:
-    i = offset - 1
-    while i >= 0 and text[i] in " \t":
-        i -= 1
-    return i < 0 or text[i] in ".!?\"'“‘(\n\r"
 
 
 # --- lost possessive apostrophes ------------------------------------------------------

@@ -51,6 +51,15 @@ def is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch in _WORD_CHARS
 
 
+def starts_sentence(text: str, offset: int) -> bool:
+    """True when only spaces, a line break or an opening quote stand between `offset` and
+    the previous sentence's end (or the start of the text)."""
+    i = offset - 1
+    while i >= 0 and text[i] in " \t\xa0\"'“‘(":
+        i -= 1
+    return i < 0 or text[i] in ".!?:\n\r"
+
+
 _RUN_OF_SPACE = re.compile(r"\s\s+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 

@@ -109,3 +109,19 @@ def test_json_offsets_index_the_decoded_text(tmp_path: Path) -> None:
     for finding in findings:
         assert content[finding["start"] : finding["end"]] == finding["text"]
         assert finding["line"] == 1 and finding["column"] == finding["start"] + 1
+
+
+def test_fix_write_failure_is_reported_and_file_untouched(tmp_path: Path, monkeypatch, capsys) -> None:
+    """When the file cannot be replaced, fix --write says so, exits 2 and leaves the file as it was."""
+    from respin import cli, files
+
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    article = tmp_path / "a.txt"
+    article.write_text("Prices rose when you look at the data.\n", encoding="utf-8")
+    monkeypatch.setattr(files.os, "replace", refuse)
+    assert cli.main(["fix", "--write", str(article)]) == 2
+    assert f"{article}: cannot write (Permission denied)" in capsys.readouterr().err
+    assert article.read_text(encoding="utf-8") == "Prices rose when you look at the data.\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]

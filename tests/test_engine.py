@@ -10,7 +10,7 @@ import pytest
 
 from respin import Checker, apply, auto_decisions, check_text
 from respin.casing import carry_case
-from respin.engine import resolve_overlaps
+from respin.engine import chunk_bounds, resolve_overlaps
 from respin.finding import Category, Finding, LineIndex
 from respin.phrase_index import FoldedText
 from respin.textview import TextView
@@ -134,6 +134,7 @@ def test_conditions_require_and_exclude(tmp_path, monkeypatch) -> None:
         encoding="utf-8",
     )
     monkeypatch.setattr(dictionary, "dictionaries_dir", lambda: folder)
+    dictionary.shipped_lines.cache_clear()
     dictionary.load.cache_clear()
     try:
         index = PhraseIndex([dictionary.spec_named("scientific-pps")])
@@ -144,6 +145,7 @@ def test_conditions_require_and_exclude(tmp_path, monkeypatch) -> None:
         [near] = index.find("gatherings of data for clustering")
         assert near.text == "gatherings of data for clustering" and not near.fixable
     finally:
+        dictionary.shipped_lines.cache_clear()
         dictionary.load.cache_clear()
 
 
@@ -169,3 +171,62 @@ def test_line_index() -> None:
     """Lines and columns are 1-based; CRLF, LF and CR all end a line."""
     index = LineIndex("ab\r\ncd\nef\rgh")
     assert [index.line_col(i) for i in (0, 1, 4, 7, 10)] == [(1, 1), (1, 2), (2, 1), (3, 1), (4, 1)]
+
+
+def test_mid_sentence_condition() -> None:
+    """'additionally the' is a spin inside a sentence and ordinary English opening one."""
+    checker = Checker()
+    assert [f.text for f in check_text("to strike a deal with russia additionally the regime", checker)] == [
+        "additionally the"
+    ]
+    assert check_text("Sales rose. Additionally the firm cut costs.", checker) == []
+    assert check_text("Additionally the firm cut costs.", checker) == []
+
+
+def test_proximity_matches_either_order(tmp_path, monkeypatch) -> None:
+    """PPS proximity ignores word order: 'b ... a' is found like 'a ... b'."""
+    from respin import dictionary
+    from respin.phrase_index import PhraseIndex
+
+    folder = tmp_path / "dicts"
+    folder.mkdir()
+    (folder / "scientific-pps.txt").write_text(
+        "# source: test\n# licence: test\nexactness accuracy->accuracy ;; within 5\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(dictionary, "dictionaries_dir", lambda: folder)
+    dictionary.shipped_lines.cache_clear()
+    dictionary.load.cache_clear()
+    try:
+        index = PhraseIndex([dictionary.spec_named("scientific-pps")])
+        assert [f.text for f in index.find("the accuracy and the exactness of it")] == ["accuracy and the exactness"]
+        assert [f.text for f in index.find("exactness, i.e. accuracy")] == ["exactness, i.e. accuracy"]
+        assert index.find("exactness one two three four five six accuracy") == []
+    finally:
+        dictionary.shipped_lines.cache_clear()
+        dictionary.load.cache_clear()
+
+
+def test_parallel_chunks_give_the_same_findings() -> None:
+    """Checking a large text in forked chunks finds exactly what one pass finds."""
+    text = "\n\n".join([EXAMPLE] * 12 + ["Aguas Argentinas said the the firm, many of whom are staff."])
+    serial = check_text(text, Checker(jobs=1))
+    parallel = check_text(text, Checker(jobs=2, parallel_min_chars=10_000))
+    assert len(serial) > 400
+    assert parallel == serial
+
+
+def test_chunk_bounds_end_at_paragraph_breaks() -> None:
+    """Chunks cover the text without gaps and cut only at blank lines."""
+    text = "a\n\nb" * 1000
+    bounds = chunk_bounds(text, 3)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
+    assert all(left[1] == right[0] for left, right in itertools.pairwise(bounds))
+    assert all(text.startswith("\n\n", end) for _, end in bounds[:-1])
+
+
+def test_line_index_counts_crlf_and_lf_lines() -> None:
+    """The fast path (no lone CR) gives the same lines and columns as a full index."""
+    text = "one\r\ntwo\nthree\r\nfour"
+    index = LineIndex(text)
+    assert [index.line_col(i) for i in (0, 5, 9, 10, 16, 19)] == [(1, 1), (2, 1), (3, 1), (3, 2), (4, 1), (4, 4)]
+    assert index.line_col(2) == (1, 3)  # an earlier offset falls back to the full index

@@ -25,7 +25,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-Pair = tuple[str, str]  # (spun, canonical)
+Pair = tuple[str, str]  # (spun, canonical); the canonical side may end in " ;; condition"
+#: Condition for rewrites that are English only where a sentence starts ("Additionally the ...").
+MID_SENTENCE = " ;; mid-sentence"
 
 LICENCE = "# licence: CC0 (respin authors)"
 
@@ -108,6 +110,7 @@ def fingerprints() -> list[Pair]:
         ("try not to look for", "do not seek"),
         ("from country.", "from the country."),
         ("during the time.", "at the time."),
+        ("additionally the", "and the" + MID_SENTENCE),
     ]
     pairs += family("{head} associated with", "{head} of", head=OF_HEADS)
     pairs += family("general staff associated with", "general staff of")
@@ -135,7 +138,6 @@ def fingerprints_review() -> list[Pair]:
     """Spinner rewrites that are also ordinary English: shown, fixed only on request."""
     pairs: list[Pair] = [
         ("aided by the", "with the"),
-        ("additionally the", "and the"),
         ("a huge selection of", "hundreds of"),
         ("these are generally", "they are"),
         ("has actually", "has"),
