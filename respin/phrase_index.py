@@ -96,7 +96,7 @@ class PhraseIndex:
                     match = _proximity_pattern(before, within, ending=True).search(folded.folded, lookback, end)
                 if match:
                     spans.append((match.start(), match.end(), rule))
-        return _to_findings(folded, spans, document or view)
+        return _to_findings(folded, spans, view, document or view)
 
 
 @lru_cache(maxsize=1024)
@@ -124,11 +124,12 @@ def _occurs_as_words(phrase: str, document: TextView) -> bool:
     return False
 
 
-def _conditions_hold(entry: Entry, document: TextView, seen: dict[str, bool]) -> bool:
+def _conditions_hold(entry: Entry, view: TextView, document: TextView, seen: dict[str, bool]) -> bool:
     """Document conditions, matched as whole words ("ar" does not occur in "are").
 
-    `seen` caches each phrase's presence for this document: a key that occurs a
-    hundred times does not search the document a hundred times.
+    A phrase present in `view` (the text searched, part of the document) is present
+    in the document; only otherwise is the whole document searched. `seen` caches
+    each phrase's presence: a key found a hundred times is decided once.
     """
     for condition in entry.conditions:
         if condition.kind in ("within", "mid-sentence"):
@@ -136,7 +137,9 @@ def _conditions_hold(entry: Entry, document: TextView, seen: dict[str, bool]) ->
         present = False
         for phrase in condition.phrases:
             if phrase not in seen:
-                seen[phrase] = _occurs_as_words(phrase, document)
+                seen[phrase] = _occurs_as_words(phrase, view) or (
+                    document is not view and _occurs_as_words(phrase, document)
+                )
             if seen[phrase]:
                 present = True
                 break
@@ -145,14 +148,16 @@ def _conditions_hold(entry: Entry, document: TextView, seen: dict[str, bool]) ->
     return True
 
 
-def _to_findings(folded: FoldedText, spans: Iterable[tuple[int, int, _Rule]], document: TextView) -> list[Finding]:
+def _to_findings(
+    folded: FoldedText, spans: Iterable[tuple[int, int, _Rule]], view: TextView, document: TextView
+) -> list[Finding]:
     spans = list(spans)
     allowed = [(s, e) for s, e, rule in spans if rule.spec.allow_list]
     findings = []
     seen: dict[str, bool] = {}
     for start, end, rule in spans:
         spec, entry = rule.spec, rule.entry
-        if spec.allow_list or not _conditions_hold(entry, document, seen):
+        if spec.allow_list or not _conditions_hold(entry, view, document, seen):
             continue
         if any(a_start <= start and end <= a_end for a_start, a_end in allowed):
             continue

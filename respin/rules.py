@@ -76,7 +76,8 @@ JOIN_TRAILING = frozenset("the to of and that with from was were has have had th
 
 def find_joined_words(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:
     """Lower-case tokens that are no word but split cleanly into two known words."""
-    candidates = [w for w in view.words if len(w) >= 5 and w.isalpha() and w.islower() and w not in lexicon]
+    unknown = view.words_not_in(lexicon.counts)
+    candidates = [w for w in unknown if len(w) >= 5 and w.isalpha() and w.islower()]
     for token in sorted(candidates):
         parts = lexicon.segment(token, max_parts=2)
         if not parts or len(parts) != 2:
@@ -185,7 +186,7 @@ def find_lost_possessive(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:
     names = _gazetteer()
     text = view.text
     candidates = [
-        w for w in view.words
+        w for w in view.words_not_in(lexicon.counts)
         if len(w) > 3 and w.endswith("s") and w.isalpha() and w[:-1].lower() in names
         and w.lower() not in names and w.lower() not in lexicon
     ]

@@ -78,6 +78,15 @@ def test_folded_text_maps_offsets_back() -> None:
     folded = FoldedText.of(TextView("a  b\r\n  c"))
     assert folded.folded == "a b c"
     assert [folded.to_original(i) for i in range(5)] == [0, 1, 3, 4, 8]
+    paragraphs = FoldedText.of(TextView("a \n\n b\tc \t d"))
+    assert paragraphs.folded == "a    b c d"  # a paragraph break is not collapsed: no phrase spans it
+    assert paragraphs.to_original(paragraphs.folded.index("d")) == len("a \n\n b\tc \t ")
+
+
+def test_no_match_across_a_paragraph_break(checker) -> None:
+    """A phrase split by a blank line is two paragraphs, not a spin."""
+    assert check_text("as you look\n\nat the figures", checker) == []
+    assert [f.text for f in check_text("when you look\n\n at the", checker)] == []
 
 
 def test_resolve_overlaps_keeps_longest_then_most_confident() -> None:
