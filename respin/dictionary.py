@@ -6,7 +6,8 @@ Every file under `dictionaries/` is plain UTF-8, one entry a line, sorted, with
     spun phrase->canonical phrase                  one suggestion, auto-fixable
     spun phrase->first, second,                    trailing comma: for review only
     spun phrase->suggestion, why it needs review   last item without comma: a reason
-    spun phrase->suggestion ;; requires "x" | "y"  document must also contain x or y
+    spun phrase->suggestion ;; requires "x" | "y"  document must also contain x or y (whole words;
+                                                   "optimiz*" is a prefix)
     spun phrase->suggestion ;; excludes "x"        document must not contain x
     first second->suggestion ;; within 10          the words may be up to 10 words apart
     spun phrase->suggestion ;; mid-sentence        not where a sentence starts ("Additionally the")

@@ -113,7 +113,9 @@ def _proximity_pattern(words: tuple[str, ...], within: int, ending: bool = False
 @lru_cache(maxsize=4096)
 def _phrase_then_boundary(phrase: str) -> re.Pattern[str]:
     # Starts with the literal so the regex engine can skip ahead; the left boundary is checked by hand.
-    return re.compile(r"\s+".join(re.escape(word) for word in phrase.split()) + r"(?![\w'’-])")
+    # A trailing * (PPS "optimiz*") makes the phrase a prefix: no boundary after it.
+    body = r"\s+".join(re.escape(word) for word in phrase.rstrip("*").split())
+    return re.compile(body if phrase.endswith("*") else body + r"(?![\w'’-])")
 
 
 def _occurs_as_words(phrase: str, document: TextView) -> bool:

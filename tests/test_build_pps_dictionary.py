@@ -91,7 +91,7 @@ def test_unquoted_and_term_and_wildcard() -> None:
         'business knowledge->business intelligence ;; requires "business intelligence"'
     ]
     assert lines('"enhancement calculation" AND optimiz*', "optimization algorithm") == [
-        'enhancement calculation->optimization algorithm ;; requires "optimiz"'
+        'enhancement calculation->optimization algorithm ;; requires "optimiz*"'
     ]
 
 

@@ -82,6 +82,18 @@ def test_allow_list_entries_carry_reasons() -> None:
                 assert len(entry.reason.split()) >= 2, f"{spec.name}:{entry.line} needs a reason"
 
 
+def test_allowed_phrases_cover_a_spin_key() -> None:
+    """An allowed phrase exists to suppress a key inside it; one that contains no key is dead."""
+    keys = {entry.key for spec in REGISTRY if spec.role == "spin" for entry in load(spec)}
+    for spec in REGISTRY:
+        if spec.role != "allow":
+            continue
+        for entry in load(spec):
+            words = entry.key.split()
+            inner = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+            assert inner & keys, f"{spec.name}:{entry.line}: {entry.key!r} contains no spin key"
+
+
 def test_gazetteer_spells_each_name_with_capitals() -> None:
     """Gazetteer entries map a lower-case name to the same name capitalised."""
     for spec in REGISTRY:

@@ -139,6 +139,7 @@ def test_conditions_require_and_exclude(tmp_path, monkeypatch) -> None:
         "# source: test\n# licence: test\n"
         'bosom->breast ;; requires "breast"\n'
         'highlight extraction->feature extraction ;; excludes "specular"\n'
+        'enhancement calculation->optimization algorithm ;; requires "optimiz*"\n'
         "gatherings clustering->clustering ;; within 3\n",
         encoding="utf-8",
     )
@@ -151,6 +152,8 @@ def test_conditions_require_and_exclude(tmp_path, monkeypatch) -> None:
         assert [f.text for f in index.find("bosom tissue and breast cancer")] == ["bosom"]
         assert [f.text for f in index.find("highlight extraction works")] == ["highlight extraction"]
         assert index.find("specular highlight extraction works") == []
+        assert [f.text for f in index.find("an enhancement calculation to optimize")] == ["enhancement calculation"]
+        assert index.find("an enhancement calculation, with ar") == []
         [near] = index.find("gatherings of data for clustering")
         assert near.text == "gatherings of data for clustering" and not near.fixable
     finally:

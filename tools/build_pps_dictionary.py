@@ -14,8 +14,8 @@ dictionary entry per key phrase (`convert_row`):
 * `"a" NOT "b"`, `NOT b`      key `a` ;; excludes "b"
 * `"a b"~N` (the key)         key `a b` ;; within N     (single-word key: ~N is ignored)
 * `"a" OR "b" ...`            one entry per key phrase, each with the shared conditions
-* `optimiz*`                  requires "optimiz": conditions are substring tests, so a
-                              trailing wildcard is a prefix
+* `optimiz*`                  requires "optimiz*": conditions match whole words, and a
+                              trailing * makes the phrase a prefix
 * `NOT "a b c"~N`             excludes each word of the phrase that is not in the key
                               (wider than PPS: missing a flag beats a false alarm)
 * `AND "a b c"~N`             dropped when its words are already required by the key and
@@ -238,7 +238,7 @@ def fold(text: str) -> str:
 
 
 def _condition_phrase(term: Term) -> str:
-    return fold(term.text).rstrip("*").strip()
+    return fold(term.text).strip()  # a trailing * stays: respin reads it as a prefix
 
 
 def _quote(phrases: Iterable[str]) -> str:
@@ -756,11 +756,11 @@ def _render(name: str, drafts: Sequence[Draft], built: Build) -> str:
             f" within {counts['within']})."
         ),
         '# queries: AND -> requires; AND (a OR b) -> requires "a" | "b"; NOT -> excludes;',
-        '#   "a b"~N on the key -> within N (respin keeps the words in order; PPS does not);',
+        '#   "a b"~N on the key -> within N (two words in either order, as in PPS);',
         '#   NOT "a b"~N -> excludes the words not in the key (wider than PPS); an AND\'ed',
         '#   proximity clause whose words are already required is dropped; "a" OR "b" -> one',
-        '#   entry per phrase; unquoted words form one phrase; optimiz* -> requires "optimiz"',
-        "#   (conditions are substring tests); ADN is read as AND.",
+        '#   entry per phrase; unquoted words form one phrase; optimiz* -> requires "optimiz*"',
+        "#   (conditions match whole words; a trailing * is a prefix); ADN is read as AND.",
         "# expected phrases: PPS spelling kept; acronyms and glosses in parentheses dropped",
         "#   (a key ending in an acronym keeps it); optional inner (word) or [words], a/b,",
         "#   a or b -> several suggestions for review; commas (lists) removed with the PPS",

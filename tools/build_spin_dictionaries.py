@@ -252,10 +252,11 @@ def collocations() -> list[Pair]:
                        ("signed", "signed"), ("sign", "sign")])
     pairs += family("{kind} handle", "{kind} deal",
                     kind="trade peace nuclear brexit arms ceasefire free-trade bilateral".split())
+    # Titles only: "a newly formed military council", "a newly formed Russian firm" are English.
     pairs += family("formed {who}", "former {who}",
-                    who="president prime minister leader chairman boss head chief director manager "
-                    "colleague official officials secretary governor mayor wife husband partner "
-                    "us american russian british military soviet".split())
+                    who="president prime minister leader chairman boss chief director manager "
+                    "colleague secretary governor mayor wife husband".split())
+    pairs += family("formed us {what}", "former US {what}", what="bases base troops officials president".split())
     pairs += family("{who} functions", "{who} acts", who="hostile terrorist violent".split())
     pairs += family("{v} on their own", "{v} themselves", v="defend guard protect shield".split())
     pairs += family("{v} on his own", "{v} himself", v="defend guard protect shield".split())
