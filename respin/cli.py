@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from enum import IntEnum
 
 from respin import __version__
@@ -107,24 +107,33 @@ def make_checker(options: argparse.Namespace) -> Checker:
     return Checker(min_confidence=options.min_confidence, dictionaries=dictionaries, rules=rules)
 
 
-def _documents(options: argparse.Namespace) -> tuple[list[Document], int]:
-    """Read every input; report unreadable ones on stderr. Returns documents and error count."""
-    documents, errors = [], 0
+def _documents(options: argparse.Namespace, failed: list[str]) -> Iterator[Document]:
+    """Read the inputs one at a time; report unreadable ones on stderr and in `failed`."""
     for path in options.paths or [STDIN]:
         try:
-            documents.append(read_document(path, options.encoding))
+            yield read_document(path, options.encoding)
         except InputError as error:
             print(f"respin: {error}", file=sys.stderr)
-            errors += 1
-    return documents, errors
+            failed.append(path)
+
+
+def _unified_diff(document: Document, repaired: str) -> Iterator[str]:
+    """A unified diff that marks a last line without a line break, as diff(1) does."""
+    name = display_name(document.path)
+    lines = difflib.unified_diff(
+        document.text.splitlines(keepends=True), repaired.splitlines(keepends=True),
+        fromfile=f"a/{name}", tofile=f"b/{name}",
+    )
+    for line in lines:
+        yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
 
 
 def run_check(options: argparse.Namespace, checker: Checker) -> ExitCode:
-    documents, errors = _documents(options)
+    failed: list[str] = []
     found = 0
     records = []
     out = sys.stdout
-    for document in documents:
+    for document in _documents(options, failed):
         findings = check_text(document.text, checker)
         found += len(findings)
         if options.format == "json":
@@ -136,7 +145,7 @@ def run_check(options: argparse.Namespace, checker: Checker) -> ExitCode:
         out.flush()
     if options.format == "json":
         out.write(json_document(records) + "\n")
-    if errors:
+    if failed:
         return ExitCode.ERROR
     return ExitCode.FINDINGS if found else ExitCode.CLEAN
 
@@ -147,9 +156,9 @@ def run_fix(options: argparse.Namespace, checker: Checker) -> ExitCode:
         raise UsageError("fix --write cannot rewrite standard input; drop --write to print the result")
     if not (options.write or options.diff) and len(paths) > 1:
         raise UsageError("fix prints one repaired text: give one path, or use --write or --diff")
-    documents, errors = _documents(options)
+    failed: list[str] = []
     changed = 0
-    for document in documents:
+    for document in _documents(options, failed):
         findings = check_text(document.text, checker)
         repaired = apply(document.text, findings, auto_decisions(findings, checker.min_confidence))
         if repaired != document.text:
@@ -160,22 +169,16 @@ def run_fix(options: argparse.Namespace, checker: Checker) -> ExitCode:
                     write_document(document, repaired)
                 except OSError as error:  # the file is untouched: write_document is atomic
                     print(f"respin: {document.path}: cannot write ({error.strerror or error})", file=sys.stderr)
-                    errors += 1
+                    failed.append(document.path)
                     continue
                 print(f"respin: fixed {display_name(document.path)}", file=sys.stderr)
         elif options.diff:
-            name = display_name(document.path)
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    document.text.splitlines(keepends=True), repaired.splitlines(keepends=True),
-                    fromfile=f"a/{name}", tofile=f"b/{name}",
-                )
-            )
+            sys.stdout.writelines(_unified_diff(document, repaired))
         else:
             sys.stdout.flush()
             sys.stdout.buffer.write(document.encode(repaired))
             sys.stdout.buffer.flush()
-    if errors:
+    if failed:
         return ExitCode.ERROR
     return ExitCode.FINDINGS if changed else ExitCode.CLEAN
 

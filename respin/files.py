@@ -35,10 +35,6 @@ class Document:
     encoding: str
     bom: bool = False
 
-    @property
-    def is_stdin(self) -> bool:
-        return self.path == STDIN
-
     def encode(self, text: str) -> bytes:
         data = text.encode(self.encoding)
         return codecs.BOM_UTF8 + data if self.bom else data

@@ -50,13 +50,11 @@ class PhraseIndex:
     """
 
     def __init__(self, specs: Sequence[DictionarySpec]) -> None:
-        self.size = 0
         # key -> (phrase rules, proximity triggers); one slot per distinct key
         slots: dict[str, tuple[list[_Rule], list[tuple[_Rule, tuple[str, ...], tuple[str, ...]]]]] = {}
         for spec in specs:
             for number, line in shipped_lines(spec):
                 rule = _Rule(spec, number, line)
-                self.size += 1
                 if WITHIN_MARK not in line:
                     key = line[: line.index(ARROW)]
                     slot = slots.get(key) or slots.setdefault(key, ([], []))
