@@ -56,6 +56,9 @@ class Checker:
             raise ValueError(f"min confidence {self.min_confidence} is outside 0..1")
         # Unknown names fail here, at configuration time, not mid-run.
         self._specs: tuple[DictionarySpec, ...] = tuple(spec_named(n) for n in self.dictionaries)
+        for spec in self._specs:
+            if spec.role == "gazetteer":
+                raise ValueError(f"{spec.name} is read by rules, not matched: it cannot be enabled as a dictionary")
         self._rules: tuple[Rule, ...] = tuple(rule_named(n) for n in self.rules)
 
     @property

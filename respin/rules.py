@@ -51,15 +51,14 @@ def _starts_word(text: str, start: int) -> bool:
     return start == 0 or not is_word_char(text[start - 1])
 
 
-def _occurrences(text: str, token: str, forbidden_after: str = "") -> Iterator[int]:
+def _occurrences(text: str, token: str) -> Iterator[int]:
     """Offsets where `token` stands as a whole word (not inside a longer word, URL or address)."""
     start = text.find(token)
     while start != -1:
         end = start + len(token)
         before = text[start - 1] if start else " "
         after = text[end] if end < len(text) else " "
-        if not is_word_char(before) and before not in "@./" and not is_word_char(after) \
-                and after not in "@" + forbidden_after \
+        if not is_word_char(before) and before not in "@./" and not is_word_char(after) and after != "@" \
                 and not (after == "." and end + 1 < len(text) and text[end + 1].isalnum()):
             yield start
         start = text.find(token, end)
@@ -215,9 +214,9 @@ def find_lost_possessive(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:
 
 
 def _follows_capitalised_word(text: str, start: int) -> bool:
-    before = text[max(0, start - 40) : start].splitlines()[-1:]
-    before = before[0].split() if before else []
-    return bool(before) and before[-1][:1].isupper() and before[-1][-1:].isalpha()
+    """True when the word before `start`, on the same line, is capitalised ("Aguas Argentinas")."""
+    words = re.split(r"[\r\n]", text[max(0, start - 40) : start])[-1].split()
+    return bool(words) and words[-1][:1].isupper() and words[-1][-1:].isalpha()
 
 
 # --- doubled words --------------------------------------------------------------------

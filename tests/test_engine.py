@@ -177,6 +177,8 @@ def test_unknown_names_fail_at_configuration() -> None:
         Checker(rules=("no-such-rule",))
     with pytest.raises(ValueError):
         Checker(min_confidence=1.5)
+    with pytest.raises(ValueError, match="read by rules"):
+        Checker(dictionaries=("gazetteer",))
 
 
 def test_line_index() -> None:
