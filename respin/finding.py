@@ -24,6 +24,8 @@ class Category(StrEnum):
     ARTICLE = "article"  # a/an before the next word's sound
     APOSTROPHE = "apostrophe"  # lost possessive apostrophes
     REPEAT = "repeat"  # doubled words
+    CASE = "case"  # capitals lost by lower-casing (proper nouns)
+    GRAMMAR = "grammar"  # reported by a LanguageTool server
 
 
 @dataclass(frozen=True, order=True)
