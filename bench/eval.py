@@ -4,17 +4,35 @@ A. Clean text. Every finding on the clean BBC articles (`../shared/data/bbc-dev`
    is a false positive. Reported: words (white-space split), findings, findings
    per 1000 words (target <= 1.0), the findings by rule, and how many edits
    `respin fix` would make to the clean text.
-B. Spun text. Each article is spun by `bench.spinner` (Moby Thesaurus, seeded
-   per article from `--seed` and the file name, so `--limit` does not change
-   the spin of the articles it keeps). A finding is true when it overlaps a
-   recorded substitution. Precision = true findings / findings; recall =
-   substitutions overlapped by a finding / substitutions; restored = of the
-   detected substitutions, those where a fix `respin fix` applies overlaps the
-   substitution and its replacement holds the original word (whole word, any
-   case); word error reduction = 1 - d(fixed, original) / d(spun, original),
-   summed over articles, d a Levenshtein distance over white-space tokens
-   (lower-cased, surrounding punctuation stripped). respin repairs known spins,
-   not random thesaurus swaps: low recall here is expected and measured as is.
+B. Spun text, once per spinner kind (`--spinner word|phrase|both`, default both,
+   reported apart). Each article is spun by `bench.spinner` (Moby Thesaurus
+   only, seeded per article from `--seed`, the kind and the file name, so
+   `--limit` does not change the spin of the articles it keeps): `word` swaps
+   single words for single words; `phrase` swaps multi-word phrases for words
+   or phrases and single words for phrases, as commercial spinners do. A
+   finding is true when it overlaps a recorded substitution. Precision = true
+   findings / findings; recall = substitutions overlapped by a finding /
+   substitutions; restored = of the detected substitutions, those where a fix
+   `respin fix` applies overlaps the substitution and its replacement holds the
+   original word or phrase (whole words, any case); word error reduction = 1 -
+   d(fixed, original) / d(spun, original), summed over articles, d a
+   Levenshtein distance over white-space tokens (lower-cased, surrounding
+   punctuation stripped). The same figures per rule or dictionary
+   (`Finding.rule`) and per category (`Finding.category`): findings, true
+   findings, precision, and the recall of the substitutions that rule's
+   findings overlap (a substitution counts for every rule that hits it).
+   "Unnatural" substitutions, the subset a detector of spins should find, are
+   approximated by frequency alone (`bench.metrics.reads_unnaturally`): the
+   replacement is at least 10 times rarer than the original by symspellpy's
+   unigram counts (`respin.lexicon`), a phrase counted as its rarest word (an
+   upper bound on the phrase's frequency) and an unknown original never
+   counted. It catches obscure swaps ("growth" -> "skin eruption", "economy"
+   -> "niggardliness") but not meaning changes among common words
+   ("downward" -> "upward") nor odd phrases of common words ("government" ->
+   "iron hand"), so it undercounts, most for the phrase spinner. Recall is
+   given for all substitutions and for this subset; for the phrase spinner
+   also for phrase and word originals apart. respin repairs known spins, not
+   random thesaurus swaps: low recall here is expected and measured as is.
 C. The user's example: `fixtures/spun-news-syria.txt` against its gold file
    `fixtures/spun-news-syria.gold.tsv` (`spun<TAB>canonical<TAB>tier`, tier
    `broken` or `awkward`; the k-th row of a spun text is its k-th occurrence).
@@ -24,8 +42,31 @@ C. The user's example: `fixtures/spun-news-syria.txt` against its gold file
    (gold and finding spans that overlap are judged together over the region
    they cover: see `bench.metrics.judge_repairs`); fixed = of all gold spans,
    those the output of `respin fix` repairs by the same rule; precision =
-   findings overlapping any gold span / findings.
+   findings overlapping any gold span / findings. Findings of category `case`
+   (restored capitals) are left out here: the gold lists spins; E scores them.
+D. PPS hold-out (`bench.holdout`; `--no-holdout` skips it): a seeded (`--seed`)
+   20% of `dictionaries/scientific-pps.txt` is held out and respin runs on a
+   temporary copy of the dictionaries folder without it. Each held-out entry
+   with one suggestion and no condition is checked in "In this paper we apply
+   {tortured phrase} to the data." and in the same sentence with its
+   canonical. Recall = tortured phrases overlapped by a finding (target >=
+   0.6); correct = of those, the ones a finding's first suggestion repairs to
+   the canonical (case-insensitive); false flags = canonical sentences with a
+   finding overlapping the canonical (target <= 0.05). Skipped entries are
+   counted; hits are broken down by rule, since a kept entry can overlap a
+   held-out phrase.
+E. Lost capitals (`bench.casing`): the example against
+   `fixtures/spun-news-syria.cased.txt` (the same text with its capitals
+   restored by hand): proper nouns restored (target >= 0.8), sentence starts,
+   and words wrongly cased (target 0); and every 10th clean article lower-cased:
+   the capitals the case repairs bring back exactly, and lower-case words they
+   wrongly capitalise.
 
+The table's header prints the settings of the two Checkers. `--checker-arg
+KEY=VALUE` (repeatable) passes a keyword argument to `respin.Checker` for every
+check and fix (`jobs=1`, `dictionaries=fingerprints,entities`, a future
+`deep=true`), so two runs compare two configurations; a `min_confidence` given
+so overrides `--min-confidence` for checks, while fixes keep `--fix-confidence`.
 Findings are taken at the check threshold (`--min-confidence`, default the
 engine's); fixes exactly as `respin fix` makes them (a check at
 `--fix-confidence`, default the CLI's, then `auto_decisions` and `apply`).
@@ -40,22 +81,28 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
+from typing import Any
 
-from bench import metrics
-from bench.spinner import DEFAULT_RATE, load_thesaurus, spin
+from bench import casing, metrics
+from bench.holdout import TARGET_FALSE_FLAGS, TARGET_RECALL, evaluate_holdout
+from bench.spinner import DEFAULT_RATE, SPINNERS, load_phrase_thesaurus, load_thesaurus
 from respin import Checker, Finding, apply, auto_decisions, check_text
 from respin.cli import DEFAULT_FIX_CONFIDENCE
 from respin.engine import DEFAULT_MIN_CONFIDENCE
-from respin.finding import LineIndex
+from respin.finding import Category, LineIndex
+from respin.lexicon import shared_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / ".." / "shared" / "data" / "bbc-dev"
 DEFAULT_ARTICLE = ROOT / "fixtures" / "spun-news-syria.txt"
 CONTEXT = 60
+SPINNER_CHOICES = ("word", "phrase", "both")
 
 TARGET_FP_PER_1000 = 1.0
+TARGET_CASE_RESTORED = 0.80
+CASING_SAMPLE_STEP = 10  # section E lower-cases every 10th clean article
 TARGET_GOLD_RECALL = 0.90
 TARGET_GOLD_CORRECT = 0.75
 TARGET_GOLD_PRECISION = 0.90
@@ -151,23 +198,32 @@ def evaluate_clean(articles: Sequence[Article], checker: Checker, fix_checker: C
 # --- B. spun text -----------------------------------------------------------------------
 
 
+def spin_seed(seed: int, kind: str, name: str) -> str:
+    """The seed of one article's spin; the word spinner keeps the seeds it always had."""
+    return f"{seed}:{name}" if kind == "word" else f"{seed}:{kind}:{name}"
+
+
 def evaluate_spun(articles: Sequence[Article], checker: Checker, fix_checker: Checker,
-                  seed: int, rate: float) -> dict:
-    thesaurus = load_thesaurus()
+                  seed: int, rate: float, kind: str = "word") -> dict:
+    thesaurus = load_thesaurus() if kind == "word" else load_phrase_thesaurus()
+    spinner = SPINNERS[kind]
+    count = shared_lexicon().count
     total = metrics.SpanScore()
+    breakdown = metrics.Breakdown()
+    by_original: dict[str, metrics.SpanScore] = {}
     restored = fixes = fixes_on_subs = spun_distance = fixed_distance = 0
-    by_rule: dict[str, Counter[str]] = {}
     for article in articles:
-        spun = spin(article.text, seed=f"{seed}:{article.name}", rate=rate, thesaurus=thesaurus)
+        spun = spinner(article.text, seed=spin_seed(seed, kind, article.name), rate=rate, thesaurus=thesaurus)
         # scored with an "a"/"an" before them: a finding there points at the spin (metrics.with_article)
         sub_spans = [metrics.with_article(spun.text, (s.start, s.end)) for s in spun.substitutions]
+        unnatural = [metrics.reads_unnaturally(s.original, s.replacement, count) for s in spun.substitutions]
         found = check_text(spun.text, checker)
         finding_spans = [(f.start, f.end) for f in found]
         total.add(metrics.score_spans(finding_spans, sub_spans))
-        for f in found:
-            counts = by_rule.setdefault(f.rule, Counter())
-            counts["findings"] += 1
-            counts["true"] += any(metrics.overlaps((f.start, f.end), s) for s in sub_spans)
+        breakdown.add(found, sub_spans, unnatural)
+        for sub_kind in ("word", "phrase"):
+            spans = [span for span, sub in zip(sub_spans, spun.substitutions) if sub.kind == sub_kind]
+            by_original.setdefault(sub_kind, metrics.SpanScore()).add(metrics.score_spans(finding_spans, spans))
         fixed, edits = fix_edits(spun.text, fix_checker, found, checker)
         fixes += len(edits)
         fixes_on_subs += sum(any(metrics.overlaps((s, e), sub) for sub in sub_spans) for s, e, _ in edits)
@@ -179,15 +235,22 @@ def evaluate_spun(articles: Sequence[Article], checker: Checker, fix_checker: Ch
         d_spun = metrics.word_distance(spun.text, article.text)
         spun_distance += d_spun
         fixed_distance += metrics.word_distance(fixed, article.text) if edits else d_spun
+    details = breakdown.as_dict()
     return {
+        "spinner": kind,
         "seed": seed,
         "rate": rate,
         "substitutions": total.spans,
+        "substitutions_by_original": {k: {"substitutions": v.spans, "detected": v.detected_spans,
+                                          "recall": v.recall} for k, v in by_original.items()},
+        "unnatural": details["unnatural"],
         "findings": total.findings,
         "true_findings": total.true_findings,
         "precision": total.precision,
         "detected_substitutions": total.detected_spans,
         "recall": total.recall,
+        "detected_unnatural": details["detected_unnatural"],
+        "recall_unnatural": details["recall_unnatural"],
         "restored": restored,
         "restored_rate": metrics.ratio(restored, total.detected_spans),
         "fixes_applied": fixes,
@@ -195,7 +258,8 @@ def evaluate_spun(articles: Sequence[Article], checker: Checker, fix_checker: Ch
         "word_distance_spun": spun_distance,
         "word_distance_fixed": fixed_distance,
         "word_error_reduction": metrics.error_reduction(spun_distance, fixed_distance),
-        "by_rule": {rule: dict(c) for rule, c in sorted(by_rule.items(), key=lambda kv: -kv[1]["findings"])},
+        "by_rule": details["by_rule"],
+        "by_category": details["by_category"],
     }
 
 
@@ -225,7 +289,8 @@ def evaluate_gold(article_path: Path, gold_path: Path, checker: Checker, fix_che
     for spun_text, extra in match.unlisted.items():
         notes.append(f"gold: {spun_text!r} occurs {extra} more time(s) in the article than it is listed")
     gold = match.spans
-    found = check_text(text, checker)
+    # The gold lists spins; restored capitals are scored in section E against the cased gold.
+    found = [f for f in check_text(text, checker) if f.category is not Category.CASE]
     finding_spans = [(f.start, f.end) for f in found]
     gold_spans = [g.span for g in gold]
     detected = metrics.detected_mask(gold_spans, finding_spans)
@@ -309,22 +374,50 @@ def table_rows(results: dict) -> list[tuple[str, str, str, str, str]]:
         rows.append((f"    FP {rule}", str(count), "", "", ""))
     rows.append(("  fix edits on clean text", str(a["fix_edits"]),
                  f"{_fmt(a['fix_edits_per_1000_words'])} per 1000 words", "", ""))
-    b = results["spun"]
-    rows.append((f"B. spun text (rate {b['rate']}, seed {b['seed']})", "", "", "", ""))
-    rows.append(("  substitutions", str(b["substitutions"]), "", "", ""))
-    rows.append(("  precision", _fmt(b["precision"]), f"{b['true_findings']}/{b['findings']} findings", "", ""))
-    rows.append(("  recall", _fmt(b["recall"]), f"{b['detected_substitutions']}/{b['substitutions']} subs", "", ""))
-    rows.append(("  restored wording", _fmt(b["restored_rate"]),
-                 f"{b['restored']}/{b['detected_substitutions']} detected", "", ""))
-    distances = (f"d {b['word_distance_spun']} -> {b['word_distance_fixed']}; "
-                 f"{b['fixes_on_substitutions']}/{b['fixes_applied']} fixes on subs")
-    rows.append(("  word error reduction", _fmt(b["word_error_reduction"]), distances, "", ""))
-    for rule, counts in b["by_rule"].items():
-        rows.append((f"    findings {rule}", str(counts["findings"]), f"{counts['true']} on subs", "", ""))
+    for b in results["spun"].values():
+        rows.extend(spun_rows(b))
     c = results.get("gold")
     if c is None:
         rows.append(("C. user's example", "skipped", "no gold file", "", ""))
-        return rows
+    else:
+        rows.extend(gold_rows(c))
+    d = results.get("holdout")
+    if d is not None:
+        rows.extend(holdout_rows(d))
+    e = results.get("casing")
+    if e is not None:
+        rows.extend(casing_rows(e))
+    return rows
+
+
+def casing_rows(e: dict) -> list[tuple[str, str, str, str, str]]:
+    rows: list[tuple[str, str, str, str, str]] = [("E. lost capitals", "", "", "", "")]
+    example = e.get("example")
+    if example is None:
+        rows.append(("  user's example", "skipped", "no cased gold file", "", ""))
+    else:
+        rows.append(("  example, proper nouns restored", _fmt(example["proper_rate"]),
+                     f"{example['proper_restored']}/{example['proper']} words", f">= {TARGET_CASE_RESTORED}",
+                     _judge(example["proper_rate"], TARGET_CASE_RESTORED)))
+        rows.append(("  example, sentence starts restored", _fmt(metrics.ratio(example["starts_restored"],
+                                                                               example["starts"])),
+                     f"{example['starts_restored']}/{example['starts']} words", "", ""))
+        wrong = len(example["wrongly_cased"])
+        rows.append(("  example, wrongly cased words", str(wrong), "; ".join(example["wrongly_cased"])[:60],
+                     "0", "PASS" if wrong == 0 else "FAIL"))
+    bbc = e.get("lowercased")
+    if bbc:
+        rows.append(("  lower-cased BBC, mid-sentence capitals", _fmt(metrics.ratio(bbc["mid_restored"], bbc["mid"])),
+                     f"{bbc['mid_restored']}/{bbc['mid']} words, {bbc['articles']} articles", "", ""))
+        rows.append(("  lower-cased BBC, sentence starts", _fmt(metrics.ratio(bbc["starts_restored"], bbc["starts"])),
+                     f"{bbc['starts_restored']}/{bbc['starts']} words", "", ""))
+        rows.append(("  lower-cased BBC, words wrongly capitalised", str(bbc["wrongly_capitalised"]),
+                     f"of {bbc['lower_words']} lower-case words", "", ""))
+    return rows
+
+
+def gold_rows(c: dict) -> list[tuple[str, str, str, str, str]]:
+    rows: list[tuple[str, str, str, str, str]] = []
     rows.append((f"C. user's example ({c['article']})", "", f"{c['gold_rows']} gold rows", "", ""))
     for key, label, targeted in (("broken", "tier broken", True), ("all", "all tiers", False)):
         t = c[key]
@@ -339,6 +432,55 @@ def table_rows(results: dict) -> list[tuple[str, str, str, str, str]]:
                      "", ""))
     rows.append(("  precision", _fmt(c["precision"]), f"{c['findings_in_gold']}/{c['findings']} findings",
                  f">= {TARGET_GOLD_PRECISION}", _judge(c["precision"], TARGET_GOLD_PRECISION)))
+    return rows
+
+
+def _detector_row(name: str, t: dict) -> tuple[str, str, str, str, str]:
+    detail = (f"{t['true_findings']}/{t['findings']} true; recall {_fmt(t['recall'])} ({t['detected']}), "
+              f"unnatural {_fmt(t['recall_unnatural'])} ({t['detected_unnatural']})")
+    return (f"    {name}", _fmt(t["precision"]), detail, "", "")
+
+
+def spun_rows(b: dict) -> list[tuple[str, str, str, str, str]]:
+    rows: list[tuple[str, str, str, str, str]] = []
+    rows.append((f"B. spun text, {b['spinner']} spinner (rate {b['rate']}, seed {b['seed']})", "", "", "", ""))
+    originals = "; ".join(f"{v['substitutions']} {k} originals" for k, v in b["substitutions_by_original"].items())
+    rows.append(("  substitutions", str(b["substitutions"]), originals, "", ""))
+    rows.append(("  of which read unnaturally", str(b["unnatural"]),
+                 f"replacement >= {metrics.RARER_FACTOR}x rarer (proxy)", "", ""))
+    rows.append(("  precision", _fmt(b["precision"]), f"{b['true_findings']}/{b['findings']} findings", "", ""))
+    rows.append(("  recall, all subs", _fmt(b["recall"]), f"{b['detected_substitutions']}/{b['substitutions']} subs",
+                 "", ""))
+    rows.append(("  recall, unnatural subs", _fmt(b["recall_unnatural"]),
+                 f"{b['detected_unnatural']}/{b['unnatural']} subs", "", ""))
+    by_original = {k: v for k, v in b["substitutions_by_original"].items() if v["substitutions"]}
+    for kind, v in by_original.items() if len(by_original) > 1 else ():
+        rows.append((f"  recall, {kind} originals", _fmt(v["recall"]), f"{v['detected']}/{v['substitutions']} subs",
+                         "", ""))
+    rows.append(("  restored wording", _fmt(b["restored_rate"]),
+                 f"{b['restored']}/{b['detected_substitutions']} detected", "", ""))
+    distances = (f"d {b['word_distance_spun']} -> {b['word_distance_fixed']}; "
+                 f"{b['fixes_on_substitutions']}/{b['fixes_applied']} fixes on subs")
+    rows.append(("  word error reduction", _fmt(b["word_error_reduction"]), distances, "", ""))
+    rows.append(("  precision by rule", "", "true/findings; recall of all and of unnatural subs", "", ""))
+    rows.extend(_detector_row(rule, t) for rule, t in b["by_rule"].items())
+    rows.append(("  precision by category", "", "", "", ""))
+    rows.extend(_detector_row(category, t) for category, t in b["by_category"].items())
+    return rows
+
+
+def holdout_rows(d: dict) -> list[tuple[str, str, str, str, str]]:
+    skipped = ", ".join(f"{n} {why}" for why, n in d["skipped"].items()) or "none"
+    rows = [(f"D. PPS hold-out ({d['dictionary']}, seed {d['seed']})", "",
+             f"{d['held_out']}/{d['entries']} entries held out; skipped {skipped}", "", "")]
+    hits = ", ".join(f"{rule} {n}" for rule, n in d["hits_by_rule"].items()) or "-"
+    rows.append(("  recall, held-out phrases", _fmt(d["recall"]), f"{d['detected']}/{d['tested']} tested; by {hits}",
+                 f">= {TARGET_RECALL}", _judge(d["recall"], TARGET_RECALL)))
+    rows.append(("  correct suggestion", _fmt(d["correct_rate"]), f"{d['correct']}/{d['detected']} detected", "", ""))
+    flags = ", ".join(f"{rule} {n}" for rule, n in d["false_flags_by_rule"].items()) or "-"
+    rows.append(("  false flags on canonicals", _fmt(d["false_flag_rate"]),
+                 f"{d['false_flags']}/{d['tested']} tested; by {flags}",
+                 f"<= {TARGET_FALSE_FLAGS}", _judge(d["false_flag_rate"], TARGET_FALSE_FLAGS, at_most=True)))
     return rows
 
 
@@ -364,19 +506,84 @@ def _confidence(value: str) -> float:
     return number
 
 
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
+_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+
+
+def checker_kwargs(pairs: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    """`--checker-arg` pairs as keyword arguments of `Checker`, converted by each field's declared type.
+
+    bool: true/false (yes/no, on/off, 1/0); int; float; tuple: comma-separated
+    names (empty: none); any other type: JSON if it parses, else the string.
+    Raises ValueError on an unknown field or a value of the wrong type.
+    """
+    known = {f.name: f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+             for f in fields(Checker) if f.init}
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key not in known:
+            raise ValueError(f"Checker has no field {key!r} (fields: {', '.join(known)})")
+        kind = known[key].replace(" ", "")
+        if kind == "bool":
+            if value.lower() not in _TRUE | _FALSE:
+                raise ValueError(f"{key}: expected true or false, got {value!r}")
+            result[key] = value.lower() in _TRUE
+        elif kind == "int":
+            result[key] = int(value)
+        elif kind == "float":
+            result[key] = float(value)
+        elif kind.startswith("tuple"):
+            result[key] = tuple(v.strip() for v in value.split(",") if v.strip())
+        else:
+            try:
+                result[key] = json.loads(value)
+            except json.JSONDecodeError:
+                result[key] = value
+    return result
+
+
+def describe_checker(checker: Checker) -> str:
+    """The settings of a Checker, one `field=value` each; the full default name lists shown as all (N)."""
+    parts = []
+    for f in fields(checker):
+        if not f.init:
+            continue
+        value = getattr(checker, f.name)
+        if isinstance(value, tuple):
+            default = f.default if f.default is not MISSING else None
+            shown = f"all ({len(value)})" if value == default else ",".join(value) or "none"
+        else:
+            shown = str(value)
+        parts.append(f"{f.name}={shown}")
+    return " ".join(parts)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.eval", description=__doc__.split("\n\n")[0],
                                      epilog="See the module docstring of bench/eval.py for each measure.")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
                         help="folder of clean articles (default: ../shared/data/bbc-dev from the repository root)")
     parser.add_argument("--limit", type=int, default=None, metavar="N", help="first N articles in file order")
-    parser.add_argument("--seed", type=int, default=0, help="spinner seed (default: 0)")
+    parser.add_argument("--seed", type=int, default=0, help="spinner and hold-out seed (default: 0)")
     parser.add_argument("--rate", type=float, default=DEFAULT_RATE,
-                        help=f"fraction of eligible words spun (default: {DEFAULT_RATE})")
+                        help=f"fraction of spinner candidates spun (default: {DEFAULT_RATE})")
+    parser.add_argument("--spinner", choices=SPINNER_CHOICES, default="both",
+                        help="section B's spinner: word swaps, phrase swaps, or both, reported apart (default: both)")
     parser.add_argument("--min-confidence", type=_confidence, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
                         help=f"check threshold (default: the engine's, {DEFAULT_MIN_CONFIDENCE})")
     parser.add_argument("--fix-confidence", type=_confidence, default=DEFAULT_FIX_CONFIDENCE, metavar="X",
                         help=f"fix threshold (default: respin fix's, {DEFAULT_FIX_CONFIDENCE})")
+    parser.add_argument("--checker-arg", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
+                        help="a keyword argument of respin.Checker for every check and fix (repeatable), "
+                             "e.g. jobs=1, deep=true; min_confidence here overrides --min-confidence for "
+                             "checks, fixes keep --fix-confidence")
+    parser.add_argument("--no-holdout", action="store_true", help="skip section D (the PPS hold-out)")
     parser.add_argument("--article", type=Path, default=DEFAULT_ARTICLE,
                         help="the annotated example (default: fixtures/spun-news-syria.txt)")
     parser.add_argument("--gold", type=Path, default=None,
@@ -396,28 +603,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--limit must be >= 0")
     if not 0.0 <= options.rate <= 1.0:
         parser.error("--rate must be between 0 and 1")
+    try:
+        extra = checker_kwargs(options.checker_arg)
+        check_settings = {"min_confidence": options.min_confidence, **extra}
+        fix_settings = {**extra, "min_confidence": options.fix_confidence}
+        checker, fix_checker = Checker(**check_settings), Checker(**fix_settings)
+    except (ValueError, TypeError, KeyError) as error:
+        parser.error(f"--checker-arg: {error}")
     if not options.corpus.is_dir():
         parser.exit(2, f"bench.eval: no corpus folder {options.corpus}\n")
     if not options.article.exists():
         parser.exit(2, f"bench.eval: no article {options.article}\n")
     started = time.perf_counter()
-    checker = Checker(min_confidence=options.min_confidence)
-    fix_checker = Checker(min_confidence=options.fix_confidence)
     articles = read_corpus(options.corpus, options.limit)
     out: list[str] = []
     notes: list[str] = []
+    kinds = ("word", "phrase") if options.spinner == "both" else (options.spinner,)
     results: dict = {"settings": {
         "corpus": str(options.corpus), "limit": options.limit, "seed": options.seed, "rate": options.rate,
-        "min_confidence": options.min_confidence, "fix_confidence": options.fix_confidence,
+        "spinners": list(kinds), "min_confidence": checker.min_confidence, "fix_confidence": options.fix_confidence,
+        "checker": describe_checker(checker), "fix_checker": describe_checker(fix_checker),
+        "checker_args": {k: v if not isinstance(v, tuple) else list(v) for k, v in extra.items()},
     }}
+    timings: dict[str, float] = {}
+
+    def timed(section: str, start: float) -> None:
+        timings[section] = round(time.perf_counter() - start, 2)
+
     if options.show_fp:
         out.append(f"--- first {options.show_fp} false positives on clean text:")
+    t = time.perf_counter()
     results["clean"] = evaluate_clean(articles, checker, fix_checker, options.show_fp, out)
-    results["spun"] = evaluate_spun(articles, checker, fix_checker, options.seed, options.rate)
+    timed("A", t)
+    results["spun"] = {}
+    for kind in kinds:
+        t = time.perf_counter()
+        results["spun"][kind] = evaluate_spun(articles, checker, fix_checker, options.seed, options.rate, kind)
+        timed(f"B {kind}", t)
+    t = time.perf_counter()
     gold_path = options.gold or gold_path_for(options.article)
     results["gold"] = evaluate_gold(options.article, gold_path, checker, fix_checker,
                                     options.show_missed, out, notes)
+    timed("C", t)
+    if not options.no_holdout:
+        t = time.perf_counter()
+        results["holdout"] = evaluate_holdout(options.seed, lambda: Checker(**check_settings))
+        timed("D", t)
+        if results["holdout"]["missed_examples"]:
+            notes.append("D missed, e.g.: " + "; ".join(results["holdout"]["missed_examples"]))
+    t = time.perf_counter()
+    cased_gold = options.article.with_name(options.article.name.removesuffix(".txt") + ".cased.txt")
+    results["casing"] = {
+        "example": casing.evaluate_example(options.article, cased_gold, checker),
+        "lowercased": casing.evaluate_lowercased([a.text for a in articles[::CASING_SAMPLE_STEP]], checker),
+    }
+    timed("E", t)
     results["notes"] = notes
+    results["timings"] = timings
     results["seconds"] = round(time.perf_counter() - started, 2)
     if options.json:
         print(json.dumps(results, indent=2))
@@ -426,10 +668,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(line)
     if out:
         print()
+    settings = results["settings"]
+    limit = "all" if options.limit is None else f"first {options.limit}"
+    print(f"checker: {settings['checker']}")
+    print(f"fix checker: {settings['fix_checker']}")
+    print(f"corpus: {options.corpus} ({limit}: {len(articles)} articles); spinners: {', '.join(kinds)}; "
+          f"rate {options.rate}; seed {options.seed}")
+    print()
     print(render_table(table_rows(results)))
     for note in notes:
         print(f"note: {note}")
-    print(f"({results['seconds']} s)")
+    print(f"({results['seconds']} s: " + ", ".join(f"{k} {v} s" for k, v in timings.items()) + ")")
     return 0
 
 

@@ -8,8 +8,8 @@ that contains or touches it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
@@ -102,6 +102,101 @@ def restored(sub_span: Span, original: str, fixes: Iterable[tuple[int, int, str]
     """
     return any(overlaps(sub_span, (start, end)) and contains_word(replacement, original)
                for start, end, replacement in fixes)
+
+
+# --- spun text: per detector and per category ------------------------------------------
+
+#: A substitution "reads unnaturally" (proxy) when its replacement is this many times rarer.
+RARER_FACTOR = 10
+
+
+def phrase_count(phrase: str, count: Callable[[str], int]) -> int:
+    """Frequency proxy of a word or phrase: the unigram count of its rarest word (0 if any is unknown).
+
+    A phrase occurs at most as often as its rarest word, so this is an upper
+    bound on the phrase's own frequency, the only one unigram counts give.
+    """
+    words = word_tokens(phrase)
+    return min((count(w) for w in words), default=0)
+
+
+def reads_unnaturally(original: str, replacement: str, count: Callable[[str], int],
+                      factor: int = RARER_FACTOR) -> bool:
+    """The proxy for "changes meaning or reads unnaturally": the replacement is `factor` times rarer.
+
+    True when phrase_count(original) >= factor * phrase_count(replacement) and the
+    original is known (count > 0): a replacement no English text uses ("skin
+    eruption" for "growth", rarest word "eruption") counts; a near-synonym in
+    common use ("rise" for "growth") does not. An unknown original counts as not.
+    """
+    before = phrase_count(original, count)
+    return before > 0 and before >= factor * phrase_count(replacement, count)
+
+
+@dataclass
+class Tally:
+    """The findings of one detector (or category) against the substitutions."""
+
+    findings: int = 0
+    true_findings: int = 0  # its findings overlapping a substitution
+    detected: int = 0  # substitutions overlapped by one of its findings
+    detected_unnatural: int = 0  # of those, the ones that read unnaturally (`reads_unnaturally`)
+
+    @property
+    def precision(self) -> float | None:
+        return ratio(self.true_findings, self.findings)
+
+
+@dataclass
+class Breakdown:
+    """Findings against substitutions, in total and per rule (or dictionary) and per category.
+
+    A substitution is detected by a rule when a finding of that rule overlaps it;
+    one substitution can count for several rules, never twice for one.
+    """
+
+    substitutions: int = 0
+    unnatural: int = 0
+    total: Tally = field(default_factory=Tally)
+    by_rule: dict[str, Tally] = field(default_factory=dict)
+    by_category: dict[str, Tally] = field(default_factory=dict)
+
+    def add(self, findings: Sequence, spans: Sequence[Span], unnatural: Sequence[bool]) -> None:
+        """One text's findings (with .start, .end, .rule, .category) against its substitution spans."""
+        self.substitutions += len(spans)
+        self.unnatural += sum(unnatural)
+        groups: list[tuple[Tally, list]] = [(self.total, list(findings))]
+        for attribute, tallies in (("rule", self.by_rule), ("category", self.by_category)):
+            members: dict[str, list] = {}
+            for finding in findings:
+                members.setdefault(str(getattr(finding, attribute)), []).append(finding)
+            groups.extend((tallies.setdefault(name, Tally()), fs) for name, fs in members.items())
+        for tally, fs in groups:
+            finding_spans = [(f.start, f.end) for f in fs]
+            tally.findings += len(fs)
+            tally.true_findings += sum(any(overlaps(f, s) for s in spans) for f in finding_spans)
+            hits = detected_mask(spans, finding_spans)
+            tally.detected += sum(hits)
+            tally.detected_unnatural += sum(h and u for h, u in zip(hits, unnatural))
+
+    def recall(self, tally: Tally) -> float | None:
+        return ratio(tally.detected, self.substitutions)
+
+    def recall_unnatural(self, tally: Tally) -> float | None:
+        return ratio(tally.detected_unnatural, self.unnatural)
+
+    def figures(self, tally: Tally) -> dict:
+        return {"findings": tally.findings, "true_findings": tally.true_findings, "precision": tally.precision,
+                "detected": tally.detected, "recall": self.recall(tally),
+                "detected_unnatural": tally.detected_unnatural, "recall_unnatural": self.recall_unnatural(tally)}
+
+    def as_dict(self) -> dict:
+        def ranked(tallies: dict[str, Tally]) -> dict:
+            order = sorted(tallies.items(), key=lambda kv: (-kv[1].findings, kv[0]))
+            return {name: self.figures(t) for name, t in order}
+
+        return {"substitutions": self.substitutions, "unnatural": self.unnatural, **self.figures(self.total),
+                "by_rule": ranked(self.by_rule), "by_category": ranked(self.by_category)}
 
 
 # --- word error -------------------------------------------------------------------------

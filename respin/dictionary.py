@@ -155,13 +155,27 @@ REGISTRY: tuple[DictionarySpec, ...] = (
     ),
     DictionarySpec(
         "gazetteer",
-        Category.APOSTROPHE,
+        Category.CASE,
         1.0,
-        "proper nouns (countries, cities, months, days) with their capitals; read by rules",
+        "proper nouns (countries, cities, nationalities, months, days, institutions); read by rules",
+        role="gazetteer",
+    ),
+    DictionarySpec(
+        "first-names",
+        Category.CASE,
+        1.0,
+        "frequent first names (1990 US Census); read by the casing rules in a name's context",
+        role="gazetteer",
+    ),
+    DictionarySpec(
+        "surnames",
+        Category.CASE,
+        1.0,
+        "frequent surnames (1990 US Census); read by the casing rules in a name's context",
         role="gazetteer",
     ),
 )
-GAZETTEER = REGISTRY[-1]
+GAZETTEER, FIRST_NAMES, SURNAMES = REGISTRY[-3:]
 
 
 def dictionaries_dir() -> Path:

@@ -18,13 +18,14 @@ same as checking the text in one piece (`tests/test_engine.py` compares them).
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from respin.dictionary import REGISTRY, DictionarySpec, spec_named
-from respin.finding import Finding
+from respin.finding import Category, Finding
 from respin.lexicon import Lexicon, shared_lexicon
 from respin.phrase_index import PhraseIndex
 from respin.rules import RULES, Rule, rule_named
@@ -72,9 +73,14 @@ class Checker:
         return shared_lexicon()
 
     def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        state["_index"] = None
-        return state
+        # Configuration only: the index is rebuilt, and rules and dictionaries are looked
+        # up again by name, in the process that unpickles it.
+        return {name: value for name, value in self.__dict__.items() if name not in ("_index", "_specs", "_rules")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._index = None
+        self.__post_init__()
 
 
 def check_text(text: str, checker: Checker) -> list[Finding]:
@@ -85,7 +91,7 @@ def check_text(text: str, checker: Checker) -> list[Finding]:
     else:
         found = _find(TextView(text), checker, None)
     kept = [f for f in found if f.confidence >= checker.min_confidence]
-    return resolve_overlaps(kept)
+    return resolve_overlaps(merge_case_repairs(kept))
 
 
 def _find(view: TextView, checker: Checker, document: TextView | None) -> list[Finding]:
@@ -157,6 +163,45 @@ def _find_in_chunks(text: str, checker: Checker, jobs: int) -> list[Finding]:
         for future in futures:
             found.extend(future.result())
     return found
+
+
+def merge_case_repairs(findings: Sequence[Finding]) -> list[Finding]:
+    """Let case repairs yield to other repairs of the same words, carrying a sentence's capital.
+
+    "unverifiedvideos" at a sentence start is both a joined word and a lower-case
+    sentence start: the result is one finding, "Unverified videos". A case repair
+    inside another repair is dropped: that repair's suggestion brings its own capitals.
+    """
+    case = [f for f in findings if f.category is Category.CASE]
+    if not case:
+        return list(findings)
+    others = [f for f in findings if f.category is not Category.CASE]
+    case_at = {f.start: f for f in case}
+    merged = [_carry_case_repair(f, case_at[f.start]) if f.start in case_at else f for f in others]
+    # others sorted by start, with the furthest end reached so far: a case repair [a, b) is
+    # covered when some other repair starting before b ends after a.
+    spans = sorted((f.start, f.end) for f in others)
+    starts = [a for a, _ in spans]
+    furthest = list(itertools.accumulate((b for _, b in spans), max))
+    for finding in case:
+        i = bisect.bisect_left(starts, finding.end)
+        if i == 0 or furthest[i - 1] <= finding.start:
+            merged.append(finding)
+    return merged
+
+
+def _carry_case_repair(finding: Finding, case: Finding) -> Finding:
+    """Give `finding`'s suggestions the capitals of a case repair starting at the same place."""
+    original, cased = case.text, case.suggestions[0]
+
+    def carried(suggestion: str) -> str:
+        if suggestion[: len(original)].lower() == original.lower():
+            return cased + suggestion[len(original) :]  # "american causes" -> "American forces"
+        if case.rule == "sentence-case":
+            return suggestion[:1].upper() + suggestion[1:]  # "aided by the" -> "With the"
+        return suggestion
+
+    return replace(finding, suggestions=tuple(carried(s) for s in finding.suggestions))
 
 
 def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:

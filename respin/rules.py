@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from respin import case_rules
 from respin.casing import carry_case
 from respin.dictionary import GAZETTEER, load
 from respin.finding import Category, Finding
@@ -209,7 +210,8 @@ def find_lost_possessive(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:
             continue
         stem = text[stem_start : match.end(1)]
         word = text[stem_start : match.end(1) + 1]
-        yield _finding(stem_start, word, f"{stem}'s", "lost-possessive", Category.APOSTROPHE, 0.8,
+        name = stem[:1].upper() + stem[1:]  # after a title it is a name: "mr trumps" -> "mr Trump's"
+        yield _finding(stem_start, word, f"{name}'s", "lost-possessive", Category.APOSTROPHE, 0.8,
                        "possessive without its apostrophe after a title")
 
 
@@ -390,7 +392,7 @@ RULES: tuple[Rule, ...] = (
         fires_on=(
             ("the head of russias military", "the head of Russia's military"),
             ("since last octobers decision", "since last October's decision"),
-            ("mr trumps decision last year", "mr trump's decision last year"),
+            ("mr trumps decision last year", "mr Trump's decision last year"),
         ),
         quiet_on=("the americas cup", "Russia's military", "the two russias", "Mr Trump's plan", "mr jones said",
                   "Mr Gates pledged $750m", "Aguas Argentinas signed", "MS sufferers in Canada"),
@@ -437,6 +439,51 @@ RULES: tuple[Rule, ...] = (
                   ("capable of make the trip", "capable of making the trip")),
         quiet_on=("instrumental in the fight", "capable of fighting", "instrumental in peace talks",
                   "succeeded in business"),
+    ),
+    Rule(
+        "proper-noun-case", Category.CASE, "countries, nationalities, days, institutions, 'US' in lower-cased text",
+        case_rules.find_proper_noun_case,
+        fires_on=(
+            ("it rained. russia blamed the united states on wednesday. the us said its us forces stayed. "
+             "moscow-affiliated soldiers left. i think so, i'm sure. it was in march 2005.",
+             "it rained. Russia blamed the United States on Wednesday. the US said its US forces stayed. "
+             "Moscow-affiliated soldiers left. I think so, I'm sure. it was in March 2005."),
+        ),
+        quiet_on=(
+            "Russia blamed the United States on Wednesday. The US said it stayed. Officials told us nothing.",
+            "it rained. they told us about it. he gave us time. she sent us away. we left.",
+            "The turkey was cooked. The china was broken. Russian officials spoke.",
+        ),
+    ),
+    Rule(
+        "name-case", Category.CASE, "people's names in lower-cased text",
+        case_rules.find_person_names,
+        fires_on=(
+            ("it rained. he met mr heller and john ullyot. then president bashar al-assad spoke. we left.",
+             "it rained. he met Mr Heller and John Ullyot. then president Bashar al-Assad spoke. we left."),
+            ("it rained. fans backed mr glazer's bid and mr brown's plan. we left.",
+             "it rained. fans backed Mr Glazer's bid and Mr Brown's plan. we left."),
+            ("it rained. president lula da silva spoke. we left.",
+             "it rained. president Lula da Silva spoke. we left."),
+        ),
+        quiet_on=(
+            "It rained. He met Mr Heller and John Ullyot. Then President Bashar al-Assad spoke.",
+            "it rained. prices will rise. they mark the date. the rose garden opened. we left.",
+        ),
+    ),
+    Rule(
+        "sentence-case", Category.CASE, "the first word of a sentence in lower-cased text",
+        case_rules.find_sentence_starts,
+        fires_on=(
+            ("the talks failed. this allowed russia to grow. in response, officials left.",
+             "The talks failed. This allowed russia to grow. In response, officials left."),
+            ('it rained. growth of 0.1%... in march. "why?" he asked. we left.',
+             'It rained. Growth of 0.1%... in march. "Why?" he asked. We left.'),
+        ),
+        quiet_on=(
+            "The talks failed. This allowed Russia to grow. In response, officials left.",
+            "See e.g. the report. It said so.",
+        ),
     ),
 )
 

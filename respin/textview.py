@@ -28,6 +28,8 @@ class TextView:
     def __init__(self, text: str) -> None:
         self.text = text
         self._unknown: tuple[Mapping[str, object], frozenset[str]] | None = None
+        #: What detectors derive once and share (e.g. whether the text lost its capitals).
+        self.memo: dict[str, object] = {}
 
     @cached_property
     def lower(self) -> str:

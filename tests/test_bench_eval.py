@@ -6,11 +6,21 @@ import json
 
 import pytest
 
+import respin.dictionary
 from bench import eval as bench_eval
-from bench import metrics
+from bench import holdout, metrics
 from bench.metrics import GoldRow, GoldSpan
-from bench.spinner import Spin, Substitution, parse_thesaurus, spin, unspin
-from respin import Category, Finding
+from bench.spinner import (
+    Spin,
+    Substitution,
+    parse_phrase_thesaurus,
+    parse_thesaurus,
+    phrase_candidates,
+    spin,
+    spin_phrases,
+    unspin,
+)
+from respin import Category, Checker, Finding, check_text
 
 THESAURUS = {
     "quick": ("fast", "rapid", "speedy"),
@@ -89,6 +99,88 @@ def test_spin_rate_zero_changes_nothing() -> None:
     assert result.text == TEXT and result.substitutions == ()
 
 
+# --- phrase spinner ---------------------------------------------------------------------
+
+PHRASES = {
+    "by and large": ("generally", "on the whole"),
+    "take part": ("participate", "join in"),
+    "take": ("lay hold of", "get hold of"),
+    "quick": ("in a hurry", "at speed"),
+    "report": ("news story", "write up"),
+    "large": ("full size", "big"),  # single word: only the phrase may replace it
+    "rise": ("upward trend",),
+}
+
+PHRASE_TEXT = (
+    "By and large the report was quick.\n\nWe take part in a large rise, by and\nlarge, and take stock. "
+    "They take part. Report shows a rise; the by-and-large view. Take part now."
+)
+
+
+def test_parse_phrase_thesaurus_keeps_phrases_and_phrase_synonyms() -> None:
+    """Phrase headwords keep word and phrase synonyms; word headwords keep phrase synonyms only."""
+    lines = ["big,large,great deal,big shot,Huge,x-ray,full size\n", "by and large,generally,on the whole,large\n",
+             "a la mode,chic,in style\n", "Paris,city limits\n", "lone,single\n", "big,in a big way,vast\n",
+             "one two three four five six,seven\n"]
+    assert parse_phrase_thesaurus(lines) == {
+        "big": ("great deal", "full size"),  # "big shot" contains "big": not a swap; "in a big way" neither
+        "by and large": ("generally", "on the whole"),  # "large" is inside the phrase
+        "a la mode": ("chic", "in style"),
+    }
+
+
+def test_phrase_candidates_find_phrases_on_one_line_and_words_with_phrase_synonyms() -> None:
+    """Phrases need single spaces and lower case (or a sentence-initial capital); words need phrase synonyms."""
+    found = [(PHRASE_TEXT[s:e], head) for s, e, head in phrase_candidates(PHRASE_TEXT, PHRASES)]
+    assert ("By and large", "by and large") in found
+    assert ("by and\nlarge", "by and large") not in found  # across a line break
+    assert ("by-and-large", "by and large") not in found  # hyphenated: not the phrase
+    assert ("take part", "take part") in found and ("take", "take") in found
+    assert ("Take part", "take part") in found  # sentence start
+    assert sum(head == "take part" for _, head in found) == 3
+    assert ("rise", "rise") in found and ("large", "large") in found
+    assert ("stock", "stock") not in found  # no entry
+
+
+def test_spin_phrases_is_deterministic_with_exact_spans_and_undo() -> None:
+    """Same seed, same spin; each span holds its replacement; undoing gives the original; a phrase on one side."""
+    first = spin_phrases(PHRASE_TEXT, seed=5, rate=0.5, thesaurus=PHRASES)
+    assert first == spin_phrases(PHRASE_TEXT, seed=5, rate=0.5, thesaurus=PHRASES)
+    assert len({spin_phrases(PHRASE_TEXT, seed=s, rate=0.5, thesaurus=PHRASES).text for s in range(8)}) > 1
+    kinds = set()
+    for seed in range(30):
+        result = spin_phrases(PHRASE_TEXT, seed=seed, rate=0.7, thesaurus=PHRASES)
+        assert result.original == PHRASE_TEXT and result.substitutions
+        for sub in result.substitutions:
+            assert result.text[sub.start : sub.end] == sub.replacement
+            assert sub.replacement.lower() in PHRASES[sub.original.lower()]
+            assert " " in sub.original or " " in sub.replacement
+            assert sub.replacement[0].isupper() == sub.original[0].isupper()
+            kinds.add(sub.kind)
+        starts = [s.start for s in result.substitutions]
+        assert starts == sorted(starts)
+        assert all(a.end <= b.start for a, b in zip(result.substitutions, result.substitutions[1:]))
+        assert unspin(result.text, result.substitutions) == PHRASE_TEXT
+    assert kinds == {"word", "phrase"}
+    assert spin_phrases(PHRASE_TEXT, seed=1, rate=0.0, thesaurus=PHRASES).text == PHRASE_TEXT
+
+
+def test_spin_phrases_at_rate_one_leaves_no_candidate_untouched() -> None:
+    """At rate 1, candidates are taken until none is left that does not overlap one taken."""
+    candidates = phrase_candidates(PHRASE_TEXT, PHRASES)
+    result = spin_phrases(PHRASE_TEXT, seed=2, rate=1.0, thesaurus=PHRASES)
+    # every candidate either was taken or overlaps one that was
+    spans = [(s.start, s.end) for s in result.substitutions]
+    original_spans = []
+    shift = 0
+    for sub in result.substitutions:
+        original_spans.append((sub.start - shift, sub.start - shift + len(sub.original)))
+        shift += len(sub.replacement) - len(sub.original)
+    assert len(spans) <= len(candidates)
+    for start, end, _ in candidates:
+        assert any(metrics.overlaps((start, end), o) for o in original_spans)
+
+
 # --- spun-text measures -----------------------------------------------------------------
 
 
@@ -113,6 +205,66 @@ def test_precision_and_recall_on_hand_made_findings() -> None:
     total.add(metrics.score_spans([], [(0, 1)]))
     assert (total.findings, total.true_findings, total.spans, total.detected_spans) == (4, 3, 6, 2)
     assert metrics.SpanScore().precision is None
+
+
+COUNTS = {"growth": 1000, "rise": 400, "skin": 500, "eruption": 20, "iron": 300, "hand": 900, "by": 10**6,
+          "and": 10**6, "large": 5000, "generally": 800}
+
+
+def test_reads_unnaturally_is_a_tenfold_frequency_drop_with_phrases_as_their_rarest_word() -> None:
+    """The proxy: count(original) >= 10 * count(replacement), a phrase counted as its rarest word."""
+    count = COUNTS.get
+    assert metrics.phrase_count("skin eruption", lambda w: COUNTS.get(w, 0)) == 20
+    assert metrics.phrase_count("By and large,", lambda w: COUNTS.get(w, 0)) == 5000
+    assert metrics.reads_unnaturally("growth", "skin eruption", count)  # 1000 >= 10 * 20
+    assert not metrics.reads_unnaturally("growth", "rise", count)  # 1000 < 4000
+    assert not metrics.reads_unnaturally("growth", "iron hand", count)  # common words: not caught
+    assert metrics.reads_unnaturally("Growth", "zzyzx", lambda w: COUNTS.get(w, 0))  # unknown replacement
+    assert not metrics.reads_unnaturally("zzyzx", "growth", lambda w: COUNTS.get(w, 0))  # unknown original
+    assert not metrics.reads_unnaturally("by and large", "generally", count)  # 5000 < 8000
+
+
+def _found(start: int, end: int, rule: str, category: Category) -> Finding:
+    return Finding(start, end, "x" * (end - start), ("y",), rule, category, 0.9, "test")
+
+
+def test_breakdown_per_rule_and_category_on_hand_made_findings() -> None:
+    """Findings, true findings, precision and recall (of all and of unnatural subs) per rule and category."""
+    subs = [(0, 5), (10, 15), (20, 25), (30, 35)]
+    unnatural = [True, False, True, False]
+    findings = [
+        _found(1, 3, "a-an", Category.ARTICLE),  # sub 0
+        _found(11, 12, "collocations", Category.COLLOCATION),  # sub 1
+        _found(13, 14, "fingerprints", Category.COLLOCATION),  # sub 1 again, another rule of the category
+        _found(22, 24, "collocations", Category.COLLOCATION),  # sub 2
+        _found(40, 42, "collocations", Category.COLLOCATION),  # nothing
+        _found(50, 52, "a-an", Category.ARTICLE),  # nothing
+    ]
+    breakdown = metrics.Breakdown()
+    breakdown.add(findings, subs, unnatural)
+    breakdown.add([_found(0, 2, "fingerprints", Category.FINGERPRINT)], [(0, 4)], [False])
+    figures = breakdown.as_dict()
+    assert (figures["substitutions"], figures["unnatural"]) == (5, 2)
+    assert (figures["findings"], figures["true_findings"], figures["detected"], figures["detected_unnatural"]) == (
+        7, 5, 4, 2)
+    assert figures["recall"] == 0.8 and figures["recall_unnatural"] == 1.0
+    assert list(figures["by_rule"]) == ["collocations", "a-an", "fingerprints"]  # most findings first
+    collocations = figures["by_rule"]["collocations"]
+    assert (collocations["findings"], collocations["true_findings"], collocations["detected"],
+            collocations["detected_unnatural"]) == (3, 2, 2, 1)
+    assert collocations["precision"] == pytest.approx(2 / 3)
+    assert collocations["recall"] == 0.4 and collocations["recall_unnatural"] == 0.5
+    a_an = figures["by_rule"]["a-an"]
+    assert (a_an["findings"], a_an["true_findings"], a_an["precision"], a_an["recall"]) == (2, 1, 0.5, 0.2)
+    fingerprints = figures["by_rule"]["fingerprints"]
+    assert (fingerprints["findings"], fingerprints["true_findings"], fingerprints["detected"]) == (2, 2, 2)
+    # category: sub 1 hit by two findings of the category counts once
+    collocation = figures["by_category"]["collocation"]
+    assert (collocation["findings"], collocation["true_findings"], collocation["detected"]) == (4, 3, 2)
+    assert collocation["precision"] == 0.75
+    assert set(figures["by_category"]) == {"collocation", "article", "fingerprint"}
+    assert figures["by_category"]["fingerprint"]["findings"] == 1
+    assert metrics.Breakdown().as_dict()["precision"] is None
 
 
 def test_restored_needs_an_overlapping_fix_holding_the_original_word() -> None:
@@ -232,8 +384,81 @@ def test_judge_repairs_one_edit_across_two_adjacent_gold_spans() -> None:
 # --- the command ------------------------------------------------------------------------
 
 
+# --- D. the PPS hold-out ---------------------------------------------------------------
+
+PPS = holdout.SPEC_NAME
+
+
+def test_split_entries_is_seeded_twenty_percent_in_file_order() -> None:
+    """The same seed holds out the same round(20%) of the lines; another seed others; nothing lost."""
+    lines = [(n, f"key {n}->value {n}") for n in range(10, 1010)]
+    kept, held = holdout.split_entries(lines, seed=0)
+    assert len(held) == 200 and len(kept) == 800
+    assert (kept, held) == holdout.split_entries(lines, seed=0)
+    assert held != holdout.split_entries(lines, seed=1)[1]
+    assert sorted(kept + held) == lines
+    assert held == sorted(held) and kept == sorted(kept)
+    assert len(holdout.split_entries(lines[:7], seed=3)[1]) == 1  # round(1.4)
+
+
+def test_holdout_swap_hides_held_out_phrases_and_restores_everything() -> None:
+    """Inside the block respin sees 80% of scientific-pps; after it, the original folder, caches and phrases."""
+    original_function = respin.dictionary.dictionaries_dir
+    original_folder = original_function()
+    spec = respin.dictionary.spec_named(PPS)
+    full = len(respin.dictionary.load(spec))
+    assert full == len(holdout.entry_lines(original_folder / spec.filename))
+    only_pps = {"dictionaries": (PPS,), "rules": ()}
+    with holdout.held_out_dictionaries(seed=0) as held_out:
+        assert respin.dictionary.dictionaries_dir() == held_out.folder != original_folder
+        assert len(respin.dictionary.load(spec)) == len(held_out.kept) == full - round(0.2 * full)
+        checker = Checker(**only_pps)
+        unseen = None
+        for number, line in held_out.held:
+            entry = respin.dictionary.parse_trusted(line, False, number)
+            if entry.conditions or len(entry.suggestions) != 1:
+                continue
+            sentence = holdout.TEMPLATE.format(entry.key)
+            if not check_text(sentence, checker):
+                unseen = entry, sentence
+                break
+        assert unseen is not None
+    entry, sentence = unseen
+    assert respin.dictionary.dictionaries_dir is original_function
+    assert respin.dictionary.dictionaries_dir() == original_folder
+    assert len(respin.dictionary.load(spec)) == full
+    assert not held_out.folder.exists()  # the temporary copy is gone
+    found = check_text(sentence, Checker(**only_pps))
+    assert [(f.rule, f.text, f.suggestions[0]) for f in found] == [(PPS, entry.key, entry.suggestions[0])]
+
+
+def test_dictionaries_swapped_restores_on_error(tmp_path) -> None:
+    """An exception inside the block still puts the original folder back."""
+    original = respin.dictionary.dictionaries_dir()
+    with pytest.raises(RuntimeError), holdout.dictionaries_swapped(tmp_path):
+        assert respin.dictionary.dictionaries_dir() == tmp_path
+        raise RuntimeError
+    assert respin.dictionary.dictionaries_dir() == original
+
+
+# --- the command ------------------------------------------------------------------------
+
+
+def test_checker_kwargs_convert_by_field_type_and_reject_unknown_fields() -> None:
+    """`--checker-arg` values follow the Checker field types; unknown fields and bad values are errors."""
+    pairs = [("min_confidence", "0.7"), ("jobs", "1"), ("dictionaries", "fingerprints, entities"), ("rules", "")]
+    assert bench_eval.checker_kwargs(pairs) == {"min_confidence": 0.7, "jobs": 1,
+                                                "dictionaries": ("fingerprints", "entities"), "rules": ()}
+    with pytest.raises(ValueError, match="no field 'nonsense'"):
+        bench_eval.checker_kwargs([("nonsense", "1")])
+    with pytest.raises(ValueError):
+        bench_eval.checker_kwargs([("jobs", "many")])
+    described = bench_eval.describe_checker(Checker(min_confidence=0.7, rules=("a-an",)))
+    assert "min_confidence=0.7" in described and "rules=a-an" in described and "dictionaries=all (" in described
+
+
 def test_eval_main_runs_end_to_end_on_a_tiny_corpus(tmp_path, monkeypatch, capsys) -> None:
-    """`main` reads a corpus folder, spins, checks and scores gold, prints JSON and returns 0."""
+    """`main` reads a corpus folder, spins both ways, checks and scores gold and the hold-out, returns 0."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a_001.txt").write_text("Title here\n\nThe quick brown fox jumps over the lazy dog.\n")
@@ -243,21 +468,42 @@ def test_eval_main_runs_end_to_end_on_a_tiny_corpus(tmp_path, monkeypatch, capsy
     article.write_text("Russia features blamed the us for it.\n")
     (tmp_path / "spun.gold.tsv").write_text("spun\tcanonical\ttier\nfeatures blamed\thas blamed\tbroken\n")
     monkeypatch.setattr(bench_eval, "load_thesaurus", lambda: THESAURUS)
-    code = bench_eval.main(["--corpus", str(corpus), "--article", str(article), "--rate", "1", "--json"])
+    monkeypatch.setattr(bench_eval, "load_phrase_thesaurus", lambda: PHRASES)
+    code = bench_eval.main(["--corpus", str(corpus), "--article", str(article), "--rate", "1", "--json",
+                            "--checker-arg", "jobs=1"])
     assert code == 0
     figures = json.loads(capsys.readouterr().out)
+    assert "jobs=1" in figures["settings"]["checker"] and "min_confidence=0.8" in figures["settings"]["fix_checker"]
     clean = figures["clean"]
     assert clean["articles"] == 2 and clean["undecodable"] == ["a_002.txt"]
     assert clean["words"] == 11 + 10
-    assert figures["spun"]["substitutions"] == 8  # quick brown jumps lazy, report shows large rise
+    assert set(figures["spun"]) == {"word", "phrase"}
+    word = figures["spun"]["word"]
+    assert word["substitutions"] == 8  # quick brown jumps lazy, report shows large rise
+    assert word["substitutions_by_original"]["word"]["substitutions"] == 8
+    phrase = figures["spun"]["phrase"]
+    assert phrase["substitutions"] == 4  # quick; report, large, rise (only they have phrase synonyms)
+    assert sum(t["findings"] for t in phrase["by_rule"].values()) == phrase["findings"]
     gold = figures["gold"]
     assert gold["broken"]["gold_spans"] == 1 and gold["gold_rows"] == 1
     assert 0.0 <= gold["precision"] <= 1.0
+    d = figures["holdout"]
+    assert d["held_out"] == round(0.2 * d["entries"])
+    assert d["tested"] + sum(d["skipped"].values()) == d["held_out"]
+    assert 0.0 <= d["recall"] <= 1.0 and 0.0 <= d["false_flag_rate"] <= 1.0
 
-    assert bench_eval.main(["--corpus", str(corpus), "--article", str(article), "--limit", "1"]) == 0
+    assert bench_eval.main(["--corpus", str(corpus), "--article", str(article), "--limit", "1",
+                            "--spinner", "phrase", "--no-holdout"]) == 0
     table = capsys.readouterr().out
     assert "FP per 1000 words" in table and "recall, tier broken" in table
+    assert "phrase spinner" in table and "word spinner" not in table and "D. PPS" not in table
+    assert table.startswith("checker: min_confidence=0.5")
 
     (tmp_path / "spun.gold.tsv").unlink()
-    assert bench_eval.main(["--corpus", str(corpus), "--article", str(article), "--limit", "1"]) == 0
+    assert bench_eval.main(["--corpus", str(corpus), "--article", str(article), "--limit", "1",
+                            "--spinner", "word", "--no-holdout"]) == 0
     assert "C skipped: no gold file" in capsys.readouterr().out
+
+    with pytest.raises(SystemExit) as exit_info:
+        bench_eval.main(["--corpus", str(corpus), "--article", str(article), "--checker-arg", "nonsense=1"])
+    assert exit_info.value.code == 2
