@@ -33,8 +33,9 @@ SENTENCE_CONFIDENCE = 0.8
 _SENTENCE_START = re.compile(
     r"[.!?][\"”’')\]]*[ \t]+[\"“‘(\[]?([A-Za-z])|(?:^|\n[ \t]*\r?\n)[ \t]*[\"“‘(\[]?([A-Za-z])"
 )
-_ABBREVIATION_BEFORE = re.compile(r"(?:\b[a-z]\.[a-z]|\b(?:mr|mrs|ms|dr|st|no|vs|etc|gen|col|lt|sgt|jr|sr|inc|ltd|co))\.$",
-                                  re.I)
+_ABBREVIATION_BEFORE = re.compile(
+    r"(?:\b[a-z]\.[a-z]|\b(?:mr|mrs|ms|dr|st|no|vs|etc|gen|col|lt|sgt|jr|sr|inc|ltd|co))\.$", re.I
+)
 # Nouns after which "us" is the country, not the pronoun: "us forces", "his us counterpart".
 _US_NOUNS = frozenset(
     "president presidents forces troops soldiers military army navy officials official counterpart bases base "

@@ -13,14 +13,19 @@ import difflib
 import sys
 from collections.abc import Iterator, Sequence
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from respin import __version__
 from respin.dictionary import REGISTRY
 from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker, check_text
 from respin.files import STDIN, Document, InputError, display_name, read_document, write_document
+from respin.finding import Finding
 from respin.fixer import apply, auto_decisions
 from respin.report import FORMATS, file_record, json_document, jsonl_lines, text_lines
 from respin.rules import RULES
+
+if TYPE_CHECKING:
+    from respin.grammar import LanguageToolDetector
 
 DEFAULT_FIX_CONFIDENCE = 0.8
 
@@ -72,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--disable", action="append", default=[], metavar="NAME",
         help="turn off a dictionary or rule by name (repeatable; names are listed below)",
     )
+    common.add_argument(
+        "--languagetool", metavar="URL",
+        help="also report grammar findings from this LanguageTool server "
+             "(default: $RESPIN_LANGUAGETOOL, or a local install in $LTP_PATH; off when neither is set)",
+    )
 
     check = commands.add_parser(
         "check", parents=[common], help="report spun phrases",
@@ -107,6 +117,35 @@ def make_checker(options: argparse.Namespace) -> Checker:
     return Checker(min_confidence=options.min_confidence, dictionaries=dictionaries, rules=rules)
 
 
+def make_grammar_detector(options: argparse.Namespace) -> LanguageToolDetector | None:
+    """The LanguageTool detector the command line or the environment asks for, if any."""
+    from respin.grammar import LanguageToolDetector, detector_from_env
+
+    try:
+        if options.languagetool:
+            return LanguageToolDetector(url=options.languagetool)
+        return detector_from_env()
+    except ValueError as error:
+        raise UsageError(f"LanguageTool: {error}") from None
+
+
+class _Grammar:
+    """Grammar findings for each document, and the detector's one warning printed once."""
+
+    def __init__(self, detector: LanguageToolDetector | None) -> None:
+        self.detector = detector
+        self.warned = False
+
+    def find(self, text: str) -> list[Finding]:
+        if self.detector is None:
+            return []
+        found = self.detector.find(text)
+        if self.detector.warning and not self.warned:
+            print(f"respin: warning: {self.detector.warning}", file=sys.stderr)
+            self.warned = True
+        return found
+
+
 def _documents(options: argparse.Namespace, failed: list[str]) -> Iterator[Document]:
     """Read the inputs one at a time; report unreadable ones on stderr and in `failed`."""
     for path in options.paths or [STDIN]:
@@ -128,13 +167,13 @@ def _unified_diff(document: Document, repaired: str) -> Iterator[str]:
         yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
 
 
-def run_check(options: argparse.Namespace, checker: Checker) -> ExitCode:
+def run_check(options: argparse.Namespace, checker: Checker, grammar: _Grammar) -> ExitCode:
     failed: list[str] = []
     found = 0
     records = []
     out = sys.stdout
     for document in _documents(options, failed):
-        findings = check_text(document.text, checker)
+        findings = check_text(document.text, checker, grammar.find(document.text))
         found += len(findings)
         if options.format == "json":
             records.append(file_record(document.path, document.text, findings))
@@ -150,7 +189,7 @@ def run_check(options: argparse.Namespace, checker: Checker) -> ExitCode:
     return ExitCode.FINDINGS if found else ExitCode.CLEAN
 
 
-def run_fix(options: argparse.Namespace, checker: Checker) -> ExitCode:
+def run_fix(options: argparse.Namespace, checker: Checker, grammar: _Grammar) -> ExitCode:
     paths = options.paths or [STDIN]
     if options.write and STDIN in paths:
         raise UsageError("fix --write cannot rewrite standard input; drop --write to print the result")
@@ -159,7 +198,7 @@ def run_fix(options: argparse.Namespace, checker: Checker) -> ExitCode:
     failed: list[str] = []
     changed = 0
     for document in _documents(options, failed):
-        findings = check_text(document.text, checker)
+        findings = check_text(document.text, checker, grammar.find(document.text))
         repaired = apply(document.text, findings, auto_decisions(findings, checker.min_confidence))
         if repaired != document.text:
             changed += 1
@@ -188,9 +227,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parser.parse_args(argv)  # argparse exits 2 on usage errors
     try:
         checker = make_checker(options)
-        if options.command == "check":
-            return run_check(options, checker)
-        return run_fix(options, checker)
+        grammar = _Grammar(make_grammar_detector(options))
+        try:
+            if options.command == "check":
+                return run_check(options, checker, grammar)
+            return run_fix(options, checker, grammar)
+        finally:
+            if grammar.detector is not None:
+                grammar.detector.close()
     except UsageError as error:
         parser.exit(ExitCode.ERROR, f"respin: {error}\n")
     except BrokenPipeError:  # `respin check ... | head`

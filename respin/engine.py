@@ -83,13 +83,18 @@ class Checker:
         self.__post_init__()
 
 
-def check_text(text: str, checker: Checker) -> list[Finding]:
-    """Every finding at or above the checker's threshold, in text order, none overlapping."""
+def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> list[Finding]:
+    """Every finding at or above the checker's threshold, in text order, none overlapping.
+
+    `extra` are findings from detectors that live outside the engine because they do
+    I/O (a LanguageTool server): they are merged and de-overlapped with the rest.
+    """
     jobs = checker.jobs or os.cpu_count() or 1
     if jobs > 1 and len(text) >= checker.parallel_min_chars and _can_fork():
         found = _find_in_chunks(text, checker, jobs)
     else:
         found = _find(TextView(text), checker, None)
+    found.extend(extra)
     kept = [f for f in found if f.confidence >= checker.min_confidence]
     return resolve_overlaps(merge_case_repairs(kept))
 
