@@ -84,12 +84,19 @@ def _is_letter_or_digit(ch: str) -> bool:
     return ch.isalnum()
 
 
-def is_lower_cased(view: TextView) -> bool:
-    """True when the text lost its capitals: most sentence starts or known proper nouns are lower case."""
-    if "lower_cased" in view.memo:
-        return bool(view.memo["lower_cased"])
+#: Characters sampled from each end of a long text to decide whether it lost its capitals.
+SAMPLE_CHARS = 20_000
+
+
+def lost_capitals(text: str) -> bool:
+    """True when the text lost its capitals: most sentence starts or known proper nouns are lower case.
+
+    A text lower-cased by a spinner or scraper is lower case throughout, so a sample
+    from its start and end decides (a long text costs no more than a short one).
+    """
+    sample = text if len(text) <= 2 * SAMPLE_CHARS else text[:SAMPLE_CHARS] + "\n\n" + text[-SAMPLE_CHARS:]
     lower_starts = upper_starts = 0
-    for match in _SENTENCE_START.finditer(view.text):
+    for match in _SENTENCE_START.finditer(sample):
         letter = match.group(1) or match.group(2)
         if letter.islower():
             lower_starts += 1
@@ -97,17 +104,23 @@ def is_lower_cased(view: TextView) -> bool:
             upper_starts += 1
     gazetteer = _names("gazetteer")
     lower_names = upper_names = 0
-    for token in view.tokens:
+    for token in set(sample.split()):
         word = token.strip("\"'“”‘’()[]{}.,;:!?")
-        if word.lower() in gazetteer and len(word) > 2:
+        if len(word) > 2 and word.lower() in gazetteer:
             if word.islower():
                 lower_names += 1
             elif word[0].isupper():
                 upper_names += 1
     sentences_lost = lower_starts >= 3 and lower_starts >= upper_starts
     names_lost = lower_names >= 3 and lower_names >= 2 * upper_names
-    view.memo["lower_cased"] = result = sentences_lost or names_lost
-    return result
+    return sentences_lost or names_lost
+
+
+def is_lower_cased(view: TextView) -> bool:
+    """`lost_capitals` of the view's document: decided once by the engine, or here for a lone view."""
+    if "lower_cased" not in view.memo:
+        view.memo["lower_cased"] = lost_capitals(view.text)
+    return bool(view.memo["lower_cased"])
 
 
 def find_proper_nouns(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:

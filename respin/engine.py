@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from respin import case_rules
 from respin.dictionary import REGISTRY, DictionarySpec, spec_named
 from respin.finding import Category, Finding
 from respin.lexicon import Lexicon, shared_lexicon
@@ -90,17 +91,26 @@ def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> li
     I/O (a LanguageTool server): they are merged and de-overlapped with the rest.
     """
     jobs = checker.jobs or os.cpu_count() or 1
+    facts = document_facts(text, checker)
     if jobs > 1 and len(text) >= checker.parallel_min_chars and _can_fork():
-        found = _find_in_chunks(text, checker, jobs)
+        found = _find_in_chunks(text, checker, jobs, facts)
     else:
-        found = _find(TextView(text), checker, None)
+        found = _find(TextView(text), checker, None, facts)
     found.extend(extra)
     kept = [f for f in found if f.confidence >= checker.min_confidence]
     return resolve_overlaps(merge_case_repairs(kept))
 
 
-def _find(view: TextView, checker: Checker, document: TextView | None) -> list[Finding]:
+def document_facts(text: str, checker: Checker) -> dict[str, object]:
+    """What the detectors must decide about the whole document, once (never per chunk)."""
+    if any(rule.category is Category.CASE for rule in checker._rules):
+        return {"lower_cased": case_rules.lost_capitals(text)}
+    return {}
+
+
+def _find(view: TextView, checker: Checker, document: TextView | None, facts: dict[str, object]) -> list[Finding]:
     """Every detector's raw findings in `view` (overlapping, any confidence)."""
+    view.memo.update(facts)
     found: list[Finding] = checker.phrase_index.find(view, document)
     for rule in checker._rules:
         found.extend(rule.find(view, checker.lexicon))
@@ -121,13 +131,13 @@ def chunk_bounds(text: str, pieces: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if b > a]
 
 
-def _find_in_chunk(text: str, checker: Checker, bounds: tuple[int, int]) -> list[Finding]:
+def _find_in_chunk(text: str, checker: Checker, bounds: tuple[int, int], facts: dict[str, object]) -> list[Finding]:
     """Raw findings that start inside `bounds`, found with `CONTEXT_MARGIN` characters of context."""
     start, end = bounds
     window_start, window_end = max(0, start - CONTEXT_MARGIN), min(len(text), end + CONTEXT_MARGIN)
     document = TextView(text)  # only read if a document-level condition must be tested
     shifted = []
-    for finding in _find(TextView(text[window_start:window_end]), checker, document):
+    for finding in _find(TextView(text[window_start:window_end]), checker, document, facts):
         absolute = finding.start + window_start
         if start <= absolute < end:
             shifted.append(replace(finding, start=absolute, end=finding.end + window_start))
@@ -136,17 +146,18 @@ def _find_in_chunk(text: str, checker: Checker, bounds: tuple[int, int]) -> list
 
 # What a forked worker checks: set by `_start_worker` in the worker, inherited through
 # fork, never pickled (the resources the parent loaded come along for free).
-_worker_job: tuple[str, Checker] | None = None
+_worker_job: tuple[str, Checker, dict[str, object]] | None = None
 
 
-def _start_worker(text: str, checker: Checker) -> None:
+def _start_worker(text: str, checker: Checker, facts: dict[str, object]) -> None:
     global _worker_job  # noqa: PLW0603 - per-process state of a pool worker
-    _worker_job = (text, checker)
+    _worker_job = (text, checker, facts)
 
 
 def _worker_find(bounds: tuple[int, int]) -> list[Finding]:
     assert _worker_job is not None, "called outside a worker started by _find_in_chunks"
-    return _find_in_chunk(*_worker_job, bounds)
+    text, checker, facts = _worker_job
+    return _find_in_chunk(text, checker, bounds, facts)
 
 
 def _can_fork() -> bool:
@@ -155,16 +166,17 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _find_in_chunks(text: str, checker: Checker, jobs: int) -> list[Finding]:
+def _find_in_chunks(text: str, checker: Checker, jobs: int, facts: dict[str, object]) -> list[Finding]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     _ = checker.phrase_index, checker.lexicon.counts  # load before forking: the workers share them
     chunks = chunk_bounds(text, jobs)
     context = multiprocessing.get_context("fork")  # fork: initargs are inherited, not pickled
-    with ProcessPoolExecutor(len(chunks) - 1, context, initializer=_start_worker, initargs=(text, checker)) as pool:
+    initargs = (text, checker, facts)
+    with ProcessPoolExecutor(len(chunks) - 1, context, initializer=_start_worker, initargs=initargs) as pool:
         futures = [pool.submit(_worker_find, bounds) for bounds in chunks[1:]]
-        found = _find_in_chunk(text, checker, chunks[0])  # this process takes the first chunk itself
+        found = _find_in_chunk(text, checker, chunks[0], facts)  # this process takes the first chunk itself
         for future in futures:
             found.extend(future.result())
     return found

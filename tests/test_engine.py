@@ -244,3 +244,13 @@ def test_line_index_counts_crlf_and_lf_lines() -> None:
     index = LineIndex(text)
     assert [index.line_col(i) for i in (0, 5, 9, 10, 16, 19)] == [(1, 1), (2, 1), (3, 1), (3, 2), (4, 1), (4, 4)]
     assert index.line_col(2) == (1, 3)  # an earlier offset falls back to the full index
+
+
+def test_casing_is_decided_for_the_whole_document() -> None:
+    """A normally cased document is not lower-cased because one stretch of it is, in one pass or in chunks."""
+    normal = "The Joint Chiefs of Staff met in Washington on Monday. Officials in Moscow said so. " * 400
+    lowered = "\n\n" + "russia blamed the united states. the talks failed. officials left. " * 40 + "\n\n"
+    text = normal + lowered + normal
+    for checker in (Checker(jobs=1), Checker(jobs=2, parallel_min_chars=10_000)):
+        assert [f for f in check_text(text, checker) if f.category is Category.CASE] == []
+    assert {f.rule for f in check_text(EXAMPLE, Checker())} >= {"proper-noun-case", "name-case"}
