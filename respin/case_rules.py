@@ -19,7 +19,7 @@ from functools import cache
 
 import ahocorasick_rs
 
-from respin.dictionary import FIRST_NAMES, GAZETTEER, SURNAMES, load
+from respin.dictionary import FIRST_NAMES, GAZETTEER, SURNAMES, name_map
 from respin.finding import Category, Finding
 from respin.lexicon import Lexicon
 from respin.textview import TextView
@@ -63,10 +63,8 @@ _NEVER_NAMES = frozenset(
 ) | _PARTICLE_WORDS
 
 
-@cache
 def _names(spec_name: str) -> dict[str, str]:
-    spec = {"gazetteer": GAZETTEER, "first-names": FIRST_NAMES, "surnames": SURNAMES}[spec_name]
-    return {entry.key: entry.suggestions[0] for entry in load(spec)}
+    return name_map({"gazetteer": GAZETTEER, "first-names": FIRST_NAMES, "surnames": SURNAMES}[spec_name])
 
 
 @cache

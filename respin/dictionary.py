@@ -276,6 +276,14 @@ def shipped_lines(spec: DictionarySpec) -> tuple[tuple[int, str], ...]:
 
 
 @cache
+def name_map(spec: DictionarySpec) -> dict[str, str]:
+    """A gazetteer as key -> spelling, read straight from its lines (no Entry objects: 17k names)."""
+    if spec.role != "gazetteer":
+        raise ValueError(f"{spec.name} is not a gazetteer")
+    return dict(line.split(ARROW, 1) for _, line in shipped_lines(spec))
+
+
+@cache
 def load(spec: DictionarySpec) -> tuple[Entry, ...]:
     """All entries of a shipped dictionary (read once per process, trusted: see `parse_trusted`)."""
     return tuple(parse_trusted(line, spec.allow_list, number) for number, line in shipped_lines(spec))

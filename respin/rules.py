@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 
 from respin import case_rules
 from respin.casing import carry_case
-from respin.dictionary import GAZETTEER, load
+from respin.dictionary import GAZETTEER, name_map
 from respin.finding import Category, Finding
 from respin.lexicon import Lexicon
 from respin.textview import TextView, is_word_char, starts_sentence
@@ -176,9 +175,8 @@ _POSSESSED = frozenset(
 )
 
 
-@cache
 def _gazetteer() -> dict[str, str]:
-    return {entry.key: entry.suggestions[0] for entry in load(GAZETTEER)}
+    return name_map(GAZETTEER)
 
 
 def find_lost_possessive(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:
