@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="turn off a dictionary or rule by name (repeatable; names are listed below)",
     )
     common.add_argument(
+        "--deep", action="store_true",
+        help="let a language model confirm, re-rank or reject uncertain findings "
+             "(needs the lm extra, see the README; loads in seconds to a minute)",
+    )
+    common.add_argument(
         "--languagetool", metavar="URL",
         help="also report grammar findings from this LanguageTool server "
              "(default: $RESPIN_LANGUAGETOOL, or a local install in $LTP_PATH; off when neither is set)",
@@ -114,7 +119,16 @@ def make_checker(options: argparse.Namespace) -> Checker:
     unknown = disabled - set(ALL_DICTIONARIES) - set(ALL_RULES)
     if unknown:
         raise UsageError(f"--disable: no dictionary or rule named {', '.join(sorted(unknown))}")
-    return Checker(min_confidence=options.min_confidence, dictionaries=dictionaries, rules=rules)
+    if options.deep:
+        from respin.lm import INSTALL_HINT, available, missing_modules
+
+        if not available():
+            raise UsageError(
+                f"--deep needs the language model extra (missing: {', '.join(missing_modules())}); "
+                f"install it with: {INSTALL_HINT}"
+            )
+    return Checker(min_confidence=options.min_confidence, dictionaries=dictionaries, rules=rules,
+                   deep=options.deep)
 
 
 def make_grammar_detector(options: argparse.Namespace) -> LanguageToolDetector | None:

