@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from enum import IntEnum
@@ -133,6 +134,8 @@ def make_checker(options: argparse.Namespace) -> Checker:
 
 def make_grammar_detector(options: argparse.Namespace) -> LanguageToolDetector | None:
     """The LanguageTool detector the command line or the environment asks for, if any."""
+    if not (options.languagetool or os.environ.get("RESPIN_LANGUAGETOOL") or os.environ.get("LTP_PATH")):
+        return None  # not configured: do not even import the adapter (start-up time)
     from respin.grammar import LanguageToolDetector, detector_from_env
 
     try:

@@ -280,7 +280,8 @@ def name_map(spec: DictionarySpec) -> dict[str, str]:
     """A gazetteer as key -> spelling, read straight from its lines (no Entry objects: 17k names)."""
     if spec.role != "gazetteer":
         raise ValueError(f"{spec.name} is not a gazetteer")
-    return dict(line.split(ARROW, 1) for _, line in shipped_lines(spec))
+    text = (dictionaries_dir() / spec.filename).read_text(encoding="utf-8")
+    return dict(line.split(ARROW, 1) for line in text.splitlines() if line and not line.startswith("#"))
 
 
 @cache
