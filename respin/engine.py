@@ -176,8 +176,10 @@ def _find_in_chunks(text: str, checker: Checker, jobs: int, facts: dict[str, obj
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _ = checker.phrase_index, checker.lexicon.counts  # load before forking: the workers share them
     chunks = chunk_bounds(text, jobs)
+    if len(chunks) < 2:  # no blank line to cut at: one piece
+        return _find(TextView(text), checker, None, facts)
+    _ = checker.phrase_index, checker.lexicon.counts  # load before forking: the workers share them
     context = multiprocessing.get_context("fork")  # fork: initargs are inherited, not pickled
     initargs = (text, checker, facts)
     with ProcessPoolExecutor(len(chunks) - 1, context, initializer=_start_worker, initargs=initargs) as pool:

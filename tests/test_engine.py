@@ -254,3 +254,10 @@ def test_casing_is_decided_for_the_whole_document() -> None:
     for checker in (Checker(jobs=1), Checker(jobs=2, parallel_min_chars=10_000)):
         assert [f for f in check_text(text, checker) if f.category is Category.CASE] == []
     assert {f.rule for f in check_text(EXAMPLE, Checker())} >= {"proper-noun-case", "name-case"}
+
+
+def test_large_text_without_blank_lines_is_checked_in_one_piece() -> None:
+    """No paragraph break to cut at: the parallel path falls back to one pass instead of failing."""
+    text = "Prices rose when you look at the data and us makes attemptedto leave. " * 200
+    parallel = check_text(text, Checker(jobs=2, parallel_min_chars=1_000))
+    assert parallel == check_text(text, Checker(jobs=1)) and len(parallel) == 600
