@@ -1,10 +1,12 @@
 """The engine: run every enabled detector over a text and merge what they find.
 
 `check_text(text, checker)` is pure: no printing, prompting, file or network
-I/O. A `Checker` holds the configuration (dictionaries, rules, threshold) and
-the resources built from it (the phrase index, the lexicon), built lazily on
+I/O beyond loading its resources. A `Checker` holds the configuration
+(dictionaries, rules, threshold, deep tier) and the resources built from it
+(the phrase index, the lexicon, with `deep` the language model), built lazily on
 first use and once per process; it pickles without them, so a worker process
-rebuilds its own.
+rebuilds its own. Detectors that talk to a server (LanguageTool) run outside and
+hand their findings in through `extra`.
 
 A large text (`Checker.parallel_min_chars`, 1 MB by default) is split at
 paragraph breaks and its chunks are checked in forked worker processes that
