@@ -22,7 +22,7 @@ import ahocorasick_rs
 from respin.dictionary import FIRST_NAMES, GAZETTEER, SURNAMES, name_map
 from respin.finding import Category, Finding
 from respin.lexicon import Lexicon
-from respin.textview import TextView
+from respin.textview import TOKEN_EDGES, TextView
 
 PROPER_NOUN_CONFIDENCE = 0.85
 NAME_CONFIDENCE = 0.75
@@ -78,10 +78,6 @@ def _finding(start: int, original: str, suggestion: str, rule: str, confidence: 
     return Finding(start, start + len(original), original, (suggestion,), rule, Category.CASE, confidence, message)
 
 
-def _is_letter_or_digit(ch: str) -> bool:
-    return ch.isalnum()
-
-
 #: Characters sampled from each end of a long text to decide whether it lost its capitals.
 SAMPLE_CHARS = 20_000
 
@@ -103,7 +99,7 @@ def lost_capitals(text: str) -> bool:
     gazetteer = _names("gazetteer")
     lower_names = upper_names = 0
     for token in set(sample.split()):
-        word = token.strip("\"'“”‘’()[]{}.,;:!?")
+        word = token.strip(TOKEN_EDGES)
         if len(word) > 2 and word.lower() in gazetteer:
             if word.islower():
                 lower_names += 1
@@ -133,7 +129,7 @@ def find_proper_nouns(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:
         o_start, o_end = folded.to_original(start), folded.to_original(end - 1) + 1
         before = text[o_start - 1] if o_start else " "
         after = text[o_end] if o_end < len(text) else " "
-        if _is_letter_or_digit(before) or before in "'’" or _is_letter_or_digit(after):
+        if before.isalnum() or before in "'’" or after.isalnum():
             continue  # inside a word; a hyphen is a boundary: "moscow-affiliated", "anti-american"
         original = text[o_start:o_end]
         if not original.islower():
