@@ -1,9 +1,11 @@
 """Reverse spinning: for a word in a text, the words a synonym spinner may have replaced.
 
 Reads `dictionaries/thesaurus-inverse.txt` (Moby Thesaurus II inverted, lemmas
-only) once, lazily. Lookups inflect: "causes" is looked up as "cause" and its
-originals come back as plurals ("forces"), "automobiles" as "automobile" ->
-"vehicles", "guarded" as "guard" -> "defended", so candidates fit the sentence.
+only) once, lazily, and looks words up by binary search in its text. Lookups
+inflect: "causes" is looked up as "cause" and its originals come back as
+plurals ("forces"), "automobiles" as "automobile" -> "vehicles", "guarded" as
+"guard" -> "defended", so candidates fit the sentence. `may_replace` tests one
+pair ("employees" for "staff") without inflecting or ranking.
 """
 
 from __future__ import annotations
@@ -17,16 +19,45 @@ FILENAME = "thesaurus-inverse.txt"
 
 
 @cache
+def _entries() -> tuple[str, int]:
+    """The index file's text and the offset of its first entry (after the header comments)."""
+    text = (dictionaries_dir() / FILENAME).read_text(encoding="utf-8")
+    start = 0
+    while text.startswith("#", start):
+        start = text.index("\n", start) + 1
+    return text, start
+
+
+@cache
+def lookup(lemma: str) -> tuple[str, ...]:
+    """The originals listed for one lemma, most frequent first (empty when none).
+
+    A binary search over the file's text, whose entries are sorted by word:
+    reading it costs a few ms, building a dict of its 22k entries 0.14 s, which
+    a run that looks up a handful of words should not pay.
+    """
+    text, low = _entries()
+    high = len(text)
+    while low < high:
+        middle = (low + high) // 2
+        line_start = max(low, text.rfind("\n", low, middle) + 1)
+        line_end = text.find("\n", line_start)
+        line_end = len(text) if line_end == -1 else line_end
+        arrow = text.find("->", line_start, line_end)
+        word = text[line_start:arrow]
+        if word == lemma:
+            return tuple(text[arrow + 2 : line_end].split())
+        if word < lemma:
+            low = line_end + 1
+        else:
+            high = line_start
+    return ()
+
+
 def inverse_index() -> dict[str, tuple[str, ...]]:
-    """replacement -> originals, most frequent first (read once per process)."""
-    index: dict[str, tuple[str, ...]] = {}
-    with (dictionaries_dir() / FILENAME).open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.startswith("#") or "->" not in line:
-                continue
-            word, _, originals = line.rstrip("\n").partition("->")
-            index[word] = tuple(originals.split())
-    return index
+    """replacement -> originals, most frequent first: the whole index, in file order (tools and tests)."""
+    text, start = _entries()
+    return {word: tuple(rest.split()) for word, _, rest in (line.partition("->") for line in text[start:].splitlines())}
 
 
 # (suffix of the inflected form, suffix of the lemma): tried in order
@@ -65,11 +96,20 @@ def _inflect(lemma: str, inflected: str, lemma_end: str, lexicon: Lexicon) -> st
 def originals(word: str, limit: int = 30, lexicon: Lexicon | None = None) -> list[str]:
     """Words a spinner may have replaced with `word` (lower case), inflected like it, most frequent first."""
     lexicon = lexicon or shared_lexicon()
-    index = inverse_index()
     found: dict[str, int] = {}
     for lemma, inflected, lemma_end in _lemmas(word.lower()):
-        for original in index.get(lemma, ()):
+        for original in lookup(lemma):
             form = _inflect(original, inflected, lemma_end, lexicon)
             if form and form != word and form not in found:
                 found[form] = lexicon.count(form)
     return sorted(found, key=lambda w: -found[w])[:limit]
+
+
+def may_replace(written: str, original: str) -> bool:
+    """True when a spinner may have written `written` for `original` (any inflection of either).
+
+    A cheap test for one candidate pair: no inflecting, no ranking ("employees"
+    may replace "staff", "protection" may replace "security").
+    """
+    originals = {lemma for lemma, _, _ in _lemmas(original.lower())}
+    return any(not originals.isdisjoint(lookup(lemma)) for lemma, _, _ in _lemmas(written.lower()))

@@ -34,3 +34,26 @@ def test_word_never_listed_as_its_own_original() -> None:
     """A word is not proposed as a replacement for itself."""
     for word in ("safety", "dispute", "movies", "handle"):
         assert word not in thesaurus.originals(word)
+
+
+def test_may_replace_tests_one_pair_in_any_inflection() -> None:
+    """A spinner's word maps back to the original it may have replaced, whatever the inflection."""
+    assert thesaurus.may_replace("employees", "staff")
+    assert thesaurus.may_replace("protection", "security")
+    assert thesaurus.may_replace("worldwide", "international")
+    assert not thesaurus.may_replace("banana", "security")
+    assert not thesaurus.may_replace("security", "security")
+
+
+def test_lookup_reads_one_entry_by_binary_search() -> None:
+    """`lookup` finds a word's own line and nothing for words that only prefix another."""
+    assert thesaurus.lookup("tiny") == thesaurus.inverse_index()["tiny"]
+    assert thesaurus.lookup("abandon") != thesaurus.lookup("abandoned")
+    assert thesaurus.lookup("zzzz-not-a-word") == ()
+
+
+def test_index_is_sorted_by_word_for_binary_search() -> None:
+    """`lookup` bisects the file, so its entries must stay sorted by word and every word must be found."""
+    words = list(thesaurus.inverse_index())
+    assert words == sorted(words)
+    assert all(thesaurus.lookup(word) for word in words[::500])
