@@ -40,6 +40,11 @@ CONTEXT_MARGIN = 2_000
 #: Every dictionary that flags phrases (the gazetteer is read by rules, never matched).
 ALL_DICTIONARIES: tuple[str, ...] = tuple(s.name for s in REGISTRY if s.role != "gazetteer")
 ALL_RULES: tuple[str, ...] = tuple(r.name for r in RULES)
+#: Categories whose confident findings are evidence of spinning: rules marked `needs_spin_evidence`
+#: run only on a text with at least MIN_SPIN_EVIDENCE of them, and one per SPIN_EVIDENCE_WORDS words.
+SPIN_CATEGORIES = frozenset({Category.FINGERPRINT, Category.ENTITY, Category.COLLOCATION, Category.SCIENTIFIC})
+MIN_SPIN_EVIDENCE = 1
+SPIN_EVIDENCE_WORDS = 1_000
 
 
 @dataclass
@@ -100,6 +105,11 @@ def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> li
         found = _find_in_chunks(text, checker, jobs, facts)
     else:
         found = _find(TextView(text), checker, None, facts)
+    evidence_rules = [rule for rule in checker._rules if rule.needs_spin_evidence]
+    if evidence_rules and looks_spun(text, found):
+        whole = TextView(text)
+        for rule in evidence_rules:
+            found.extend(rule.find(whole, checker.lexicon))
     found.extend(extra)
     if checker.deep:
         from respin.deep import verify
@@ -107,6 +117,18 @@ def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> li
         found = verify(text, found)
     kept = [f for f in found if f.confidence >= checker.min_confidence]
     return resolve_overlaps(merge_case_repairs(kept))
+
+
+def looks_spun(text: str, findings: Sequence[Finding]) -> bool:
+    """True when the findings show a spinner at work in `text`: confident matches of spinner rewrites,
+    at least MIN_SPIN_EVIDENCE of them and one per SPIN_EVIDENCE_WORDS words.
+
+    Typos (a/an, doubled words) and lost capitals happen in clean text and do not count. The density
+    keeps a few stray matches in a long concatenation of clean articles from counting as evidence.
+    """
+    evidence = sum(1 for f in findings if f.category in SPIN_CATEGORIES and f.confidence >= 0.9)
+    words = text.count(" ") + 1  # close enough to a word count, and cheap on megabytes
+    return evidence >= MIN_SPIN_EVIDENCE and evidence * SPIN_EVIDENCE_WORDS >= words
 
 
 def document_facts(text: str, checker: Checker) -> dict[str, object]:
@@ -121,7 +143,8 @@ def _find(view: TextView, checker: Checker, document: TextView | None, facts: di
     view.memo.update(facts)
     found: list[Finding] = checker.phrase_index.find(view, document)
     for rule in checker._rules:
-        found.extend(rule.find(view, checker.lexicon))
+        if not rule.needs_spin_evidence:
+            found.extend(rule.find(view, checker.lexicon))
     return found
 
 

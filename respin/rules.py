@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from respin import case_rules
+from respin import case_rules, reverse_spin
 from respin.casing import carry_case
 from respin.dictionary import GAZETTEER, name_map
 from respin.finding import Category, Finding
@@ -38,6 +38,9 @@ class Rule:
     #: (input, expected text after applying every fixable finding of this rule)
     fires_on: tuple[tuple[str, str], ...]
     quiet_on: tuple[str, ...]
+    #: Run only on a document that other detectors already found spun (see `engine.looks_spun`):
+    #: for rules whose guesses are only worth showing where a spinner is known to have been at work.
+    needs_spin_evidence: bool = False
 
 
 def _finding(start: int, text: str, suggestion: str, rule: str, category: Category,
@@ -437,6 +440,22 @@ RULES: tuple[Rule, ...] = (
                   ("capable of make the trip", "capable of making the trip")),
         quiet_on=("instrumental in the fight", "capable of fighting", "instrumental in peace talks",
                   "succeeded in business"),
+    ),
+    Rule(
+        reverse_spin.RULE, Category.ENTITY,
+        "a name of three words or more with words swapped for thesaurus neighbours (for review)",
+        reverse_spin.find_reverse_spun_names,
+        fires_on=(
+            ("the mutual chiefs of team met on monday", "the mutual chiefs of team met on monday"),
+            ("a nationwide protection council meeting", "a nationwide protection council meeting"),
+            ("the global monetary fund said", "the global monetary fund said"),
+        ),
+        quiet_on=(
+            "the Joint Chiefs of Staff met", "the national security council said", "military forces attacked",
+            "the Federal Security Council said", "the joint chiefs, staff and guests", "shared chiefs\n\nof staff",
+            "the perceived influence of human rights groups",
+        ),
+        needs_spin_evidence=True,
     ),
     Rule(
         "proper-noun-case", Category.CASE, "countries, nationalities, days, institutions, 'US' in lower-cased text",

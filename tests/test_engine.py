@@ -261,3 +261,27 @@ def test_large_text_without_blank_lines_is_checked_in_one_piece() -> None:
     text = "Prices rose when you look at the data and us makes attemptedto leave. " * 200
     parallel = check_text(text, Checker(jobs=2, parallel_min_chars=1_000))
     assert parallel == check_text(text, Checker(jobs=1)) and len(parallel) == 600
+
+
+def test_reverse_spun_names_need_evidence_of_spinning() -> None:
+    """A mangled name in no dictionary is reported (for review) only in a document already found spun."""
+    checker = Checker()
+    alone = "The mutual chiefs of team met on Monday."
+    assert not [f for f in check_text(alone, checker) if f.rule == "reverse-spun-name"]
+    spun = "When you look at the capital, the mutual chiefs of team met on Monday."
+    found = [f for f in check_text(spun, checker) if f.rule == "reverse-spun-name"]
+    assert [(f.text, f.suggestions, f.fixable) for f in found] == [
+        ("mutual chiefs of team", ("Joint Chiefs of Staff",), False)
+    ]
+    assert "mutual chiefs of team" in apply(spun, check_text(spun, checker), auto_decisions(check_text(spun, checker)))
+    disabled = Checker(rules=tuple(r for r in Checker().rules if r != "reverse-spun-name"))
+    assert not [f for f in check_text(spun, disabled) if f.rule == "reverse-spun-name"]
+
+
+def test_bigram_counts_are_read_from_symspellpy() -> None:
+    """Listed word pairs have their counts; unlisted pairs count 0."""
+    from respin.lexicon import bigram_count
+
+    assert bigram_count("military", "forces") > 1_000_000
+    assert bigram_count("of", "the") > bigram_count("military", "forces")
+    assert bigram_count("mutual", "chiefs") == 0

@@ -62,7 +62,26 @@ INSTITUTIONS = """United Nations|World Bank|World Cup|World Health Organization|
 |National Security Council|Pentagon|Foreign Office|Home Office|Ministry of Defence|State Department
 |Red Cross|Amnesty International|Human Rights Watch|Islamic State|Al-Qaeda|New York|Los Angeles
 |San Francisco|Hong Kong|Buenos Aires|Rio de Janeiro|South Africa|North Korea|South Korea|Saudi Arabia
-|Sri Lanka|New Zealand|Northern Ireland|Silicon Valley|Nobel Prize|Oscars|Grammy Awards""".replace("\n", "").split("|")
+|Sri Lanka|New Zealand|Northern Ireland|Silicon Valley|Nobel Prize|Oscars|Grammy Awards
+|International Monetary Fund|World Trade Organization|International Atomic Energy Agency|International Criminal Court
+|International Court of Justice|North Atlantic Treaty Organization|Federal Bureau of Investigation
+|Central Intelligence Agency|National Security Agency|Department of Homeland Security|Department of Defense
+|Department of Justice|Environmental Protection Agency|Food and Drug Administration
+|Securities and Exchange Commission|Federal Trade Commission|Federal Communications Commission
+|Centers for Disease Control and Prevention|National Health Service|Crown Prosecution Service
+|Office for National Statistics|Financial Conduct Authority|Serious Fraud Office|Metropolitan Police Service
+|Ministry of Justice|Ministry of Foreign Affairs|Foreign and Commonwealth Office|Department for Education
+|Department of Health|Department for Work and Pensions|Bank of Japan|European Court of Justice
+|European Court of Human Rights|European Investment Bank|African Union|Arab League|United Nations Security Council
+|United Nations General Assembly|Human Rights Council|World Food Programme|International Committee of the Red Cross
+|Doctors Without Borders|Syrian Democratic Forces|Free Syrian Army|Syrian Arab Army
+|Syrian Observatory for Human Rights|Islamic Revolutionary Guard Corps|Palestinian Authority
+|Palestine Liberation Organization|Federal Aviation Administration|National Aeronautics and Space Administration
+|Royal Air Force|Royal Navy|British Medical Association|Confederation of British Industry|Trades Union Congress
+|Chancellor of the Exchequer|Chief of the Defence Staff
+|International Olympic Committee|Court of Arbitration for Sport|Football Association|Office of Fair Trading
+|Electoral Commission|Arts Council|Church of England|Royal Bank of Scotland|London Stock Exchange
+|New York Stock Exchange|Organization of the Petroleum Exporting Countries""".replace("\n", "").split("|")
 # Also ordinary English words (or their plurals are): never treat them as names.
 # Countries that are also words ("china", "turkey") stay: rules read the gazetteer only in
 # text that lost its capitals, where they are the countries nearly always.
