@@ -8,6 +8,11 @@ first use and once per process; it pickles without them, so a worker process
 rebuilds its own. Detectors that talk to a server (LanguageTool) run outside and
 hand their findings in through `extra`.
 
+Rules with a gate (`Rule.gate`, see `respin.evidence`) guess at damage no list
+records, which is worth showing only where damage is expected: they run once
+on the whole text after the other detectors, when their gate opens (the text
+already looks spun, or reads like a research paper).
+
 A large text (`Checker.parallel_min_chars`, 1 MB by default) is split at
 paragraph breaks and its chunks are checked in forked worker processes that
 share the loaded resources. Every detector looks at most a few hundred
@@ -40,12 +45,6 @@ CONTEXT_MARGIN = 2_000
 #: Every dictionary that flags phrases (the gazetteer is read by rules, never matched).
 ALL_DICTIONARIES: tuple[str, ...] = tuple(s.name for s in REGISTRY if s.role != "gazetteer")
 ALL_RULES: tuple[str, ...] = tuple(r.name for r in RULES)
-#: Categories whose confident findings are evidence of spinning: rules marked `needs_spin_evidence`
-#: run only on a text with at least MIN_SPIN_EVIDENCE of them, and one per SPIN_EVIDENCE_WORDS words.
-SPIN_CATEGORIES = frozenset({Category.FINGERPRINT, Category.ENTITY, Category.COLLOCATION, Category.SCIENTIFIC})
-MIN_SPIN_EVIDENCE = 1
-SPIN_EVIDENCE_WORDS = 1_000
-
 
 @dataclass
 class Checker:
@@ -101,14 +100,13 @@ def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> li
     """
     jobs = checker.jobs or os.cpu_count() or 1
     facts = document_facts(text, checker)
+    whole = TextView(text)
     if jobs > 1 and len(text) >= checker.parallel_min_chars and _can_fork():
         found = _find_in_chunks(text, checker, jobs, facts)
     else:
-        found = _find(TextView(text), checker, None, facts)
-    evidence_rules = [rule for rule in checker._rules if rule.needs_spin_evidence]
-    if evidence_rules and looks_spun(text, found):
-        whole = TextView(text)
-        for rule in evidence_rules:
+        found = _find(whole, checker, None, facts)
+    for rule in checker._rules:
+        if rule.gate is not None and rule.gate(whole, found):
             found.extend(rule.find(whole, checker.lexicon))
     found.extend(extra)
     if checker.deep:
@@ -117,18 +115,6 @@ def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> li
         found = verify(text, found)
     kept = [f for f in found if f.confidence >= checker.min_confidence]
     return resolve_overlaps(merge_case_repairs(kept))
-
-
-def looks_spun(text: str, findings: Sequence[Finding]) -> bool:
-    """True when the findings show a spinner at work in `text`: confident matches of spinner rewrites,
-    at least MIN_SPIN_EVIDENCE of them and one per SPIN_EVIDENCE_WORDS words.
-
-    Typos (a/an, doubled words) and lost capitals happen in clean text and do not count. The density
-    keeps a few stray matches in a long concatenation of clean articles from counting as evidence.
-    """
-    evidence = sum(1 for f in findings if f.category in SPIN_CATEGORIES and f.confidence >= 0.9)
-    words = text.count(" ") + 1  # close enough to a word count, and cheap on megabytes
-    return evidence >= MIN_SPIN_EVIDENCE and evidence * SPIN_EVIDENCE_WORDS >= words
 
 
 def document_facts(text: str, checker: Checker) -> dict[str, object]:
@@ -143,7 +129,7 @@ def _find(view: TextView, checker: Checker, document: TextView | None, facts: di
     view.memo.update(facts)
     found: list[Finding] = checker.phrase_index.find(view, document)
     for rule in checker._rules:
-        if not rule.needs_spin_evidence:
+        if rule.gate is None:
             found.extend(rule.find(view, checker.lexicon))
     return found
 

@@ -27,7 +27,7 @@ Minister's Questions"), so a window is flagged only when all of these hold:
   that symspellpy's bigram counts list (such pairs are natural English).
 
 The engine runs the rule only on a document in which other detectors already
-found confident spins (`engine.looks_spun`): in a clean article a paraphrase
+found confident spins (`evidence.looks_spun`): in a clean article a paraphrase
 of a name is far more often the writer's own wording. Findings are for review,
 never auto-fixed; the deep tier's language model confirms or rejects them.
 """

@@ -17,9 +17,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from respin import case_rules, reverse_spin
+from respin import case_rules, evidence, reverse_spin, tortured
 from respin.casing import carry_case
 from respin.dictionary import GAZETTEER, name_map
+from respin.evidence import Gate
 from respin.finding import Category, Finding
 from respin.lexicon import Lexicon
 from respin.textview import TextView, is_word_char, starts_sentence
@@ -38,9 +39,9 @@ class Rule:
     #: (input, expected text after applying every fixable finding of this rule)
     fires_on: tuple[tuple[str, str], ...]
     quiet_on: tuple[str, ...]
-    #: Run only on a document that other detectors already found spun (see `engine.looks_spun`):
-    #: for rules whose guesses are only worth showing where a spinner is known to have been at work.
-    needs_spin_evidence: bool = False
+    #: When set, the rule runs once on the whole text after the other detectors, and only when
+    #: the gate opens (see `respin.evidence`): for rules whose guesses need a reason to expect damage.
+    gate: Gate | None = None
 
 
 def _finding(start: int, text: str, suggestion: str, rule: str, category: Category,
@@ -455,7 +456,21 @@ RULES: tuple[Rule, ...] = (
             "the Federal Security Council said", "the joint chiefs, staff and guests", "shared chiefs\n\nof staff",
             "the perceived influence of human rights groups",
         ),
-        needs_spin_evidence=True,
+        gate=evidence.looks_spun,
+    ),
+    Rule(
+        tortured.RULE, Category.SCIENTIFIC,
+        "a scientific term with words swapped the way paper mills swap them (for review)",
+        tortured.find_tortured_phrases,
+        fires_on=(
+            ("we found 77 percent exactness", "we found 77 percent exactness"),
+            ("we apply a priori credibility here", "we apply a priori credibility here"),
+        ),
+        quiet_on=(
+            "we used a support vector machine", "the support vectors were found", "the two years of growth",
+            "sensitive information", "developing countries", "counterfeit consciousness",
+        ),
+        gate=evidence.reads_as_research,
     ),
     Rule(
         "proper-noun-case", Category.CASE, "countries, nationalities, days, institutions, 'US' in lower-cased text",

@@ -1,0 +1,57 @@
+"""What a whole document shows about itself, for detectors that guess.
+
+Some detectors make guesses that are only worth showing where there is reason
+to expect damage: a paraphrase of a name or a scientific term is far more often
+the writer's own wording than a spinner's. The engine runs such a rule (one
+with a `gate`) on the whole text after the other detectors, and only when its
+gate opens:
+
+* `looks_spun`: the other detectors already found confident spins, at least
+  MIN_SPIN_EVIDENCE and one per SPIN_EVIDENCE_WORDS words. Typos (a/an,
+  doubled words) and lost capitals happen in clean text and do not count; the
+  density keeps a few stray matches in a long concatenation of clean articles
+  from counting.
+* `reads_as_research`: the text is written like a research paper, the register
+  paper mills' tortured phrases live in: it speaks of "this paper", "we
+  propose", "et al." about once per RESEARCH_MARKER_WORDS words (a news article
+  that mentions "this study" or a dataset once is not a paper).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from respin.finding import Category, Finding
+from respin.textview import TextView
+
+#: Decides, from the text and the other detectors' findings, whether a gated rule runs.
+Gate = Callable[[TextView, Sequence[Finding]], bool]
+
+SPIN_CATEGORIES = frozenset({Category.FINGERPRINT, Category.ENTITY, Category.COLLOCATION, Category.SCIENTIFIC})
+MIN_SPIN_EVIDENCE = 1
+SPIN_EVIDENCE_WORDS = 1_000
+#: Phrases research papers use and news, fiction and correspondence rarely do, with their weight:
+#: a paper's own voice ("this paper", "we propose") counts double, its vocabulary ("dataset") once.
+RESEARCH_MARKERS = {
+    "this paper": 2, "we propose": 2, "et al": 2, "the proposed": 2, "in this work": 2,
+    "this study": 1, "dataset": 1, "experimental results": 1, "state-of-the-art": 1, "methodology": 1,
+}
+#: The gate opens at a score of 2 or more and at least 2 points per this many words.
+RESEARCH_MARKER_WORDS = 1_000
+
+
+def _words(view: TextView) -> int:
+    return view.text.count(" ") + 1  # close enough to a word count, and cheap on megabytes
+
+
+def looks_spun(view: TextView, findings: Sequence[Finding]) -> bool:
+    """True when confident matches of spinner rewrites show a spinner at work in the text."""
+    evidence = sum(1 for f in findings if f.category in SPIN_CATEGORIES and f.confidence >= 0.9)
+    words = _words(view)
+    return evidence >= MIN_SPIN_EVIDENCE and evidence * SPIN_EVIDENCE_WORDS >= words
+
+
+def reads_as_research(view: TextView, findings: Sequence[Finding]) -> bool:
+    """True when the text is written like a research paper (see RESEARCH_MARKERS)."""
+    score = sum(weight * view.lower.count(marker) for marker, weight in RESEARCH_MARKERS.items())
+    return score >= 2 and score * RESEARCH_MARKER_WORDS >= 2 * _words(view)
