@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
@@ -365,3 +366,52 @@ def judge_repairs(article: str, gold: Sequence[GoldSpan], edits: Sequence[tuple[
         expected = _replace(region, start, expected_edits)
         result.append(_normal(repaired) == _normal(expected))
     return result
+
+
+# --- calibration ----------------------------------------------------------------------
+
+#: Confidence bands the calibration table reports, [low, high).
+CONFIDENCE_BANDS: tuple[tuple[float, float], ...] = ((0.5, 0.7), (0.7, 0.85), (0.85, 0.95), (0.95, 1.01))
+
+
+def band_name(low: float, high: float) -> str:
+    return f"{low:.2f}-{min(high, 1.0):.2f}"
+
+
+CalibrationCounts = dict[str, dict[str, float]]
+
+
+def calibration_counts(confidences: Sequence[float], truths: Sequence[bool],
+                       into: CalibrationCounts | None = None) -> CalibrationCounts:
+    """Per confidence band: findings, true findings and summed confidence, added to `into` when given."""
+    bands: CalibrationCounts = {} if into is None else into
+    for confidence, true in zip(confidences, truths):
+        for low, high in CONFIDENCE_BANDS:
+            if low <= confidence < high:
+                band = bands.setdefault(band_name(low, high), {"findings": 0, "true": 0, "confidence_sum": 0.0})
+                band["findings"] += 1
+                band["true"] += bool(true)
+                band["confidence_sum"] += confidence
+    return bands
+
+
+def merge_calibration(tables: Iterable[CalibrationCounts]) -> CalibrationCounts:
+    merged: CalibrationCounts = {}
+    for table in tables:
+        for name, band in table.items():
+            into = merged.setdefault(name, {"findings": 0, "true": 0, "confidence_sum": 0.0})
+            for key in into:
+                into[key] += band[key]
+    return merged
+
+
+def calibration_rows(counts: CalibrationCounts) -> list[dict[str, Any]]:
+    """Each band with findings: its precision (true / findings) and mean confidence, in band order."""
+    rows = []
+    for low, high in CONFIDENCE_BANDS:
+        band = counts.get(band_name(low, high))
+        if band and band["findings"]:
+            rows.append({"band": band_name(low, high), "findings": int(band["findings"]), "true": int(band["true"]),
+                         "precision": band["true"] / band["findings"],
+                         "mean_confidence": band["confidence_sum"] / band["findings"]})
+    return rows

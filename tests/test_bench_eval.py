@@ -507,3 +507,15 @@ def test_eval_main_runs_end_to_end_on_a_tiny_corpus(tmp_path, monkeypatch, capsy
     with pytest.raises(SystemExit) as exit_info:
         bench_eval.main(["--corpus", str(corpus), "--article", str(article), "--checker-arg", "nonsense=1"])
     assert exit_info.value.code == 2
+
+
+def test_calibration_bands_count_precision_and_mean_confidence() -> None:
+    """Findings fall into their confidence band; pooled tables add up; empty bands are left out."""
+    first = metrics.calibration_counts([0.6, 0.65, 0.9, 0.97], [True, False, True, False])
+    second = metrics.calibration_counts([0.9, 0.4], [False, True])  # 0.4 is below every band
+    rows = metrics.calibration_rows(metrics.merge_calibration([first, second]))
+    assert [(r["band"], r["findings"], r["true"]) for r in rows] == [
+        ("0.50-0.70", 2, 1), ("0.85-0.95", 2, 1), ("0.95-1.00", 1, 0)
+    ]
+    assert rows[0]["precision"] == 0.5 and abs(rows[0]["mean_confidence"] - 0.625) < 1e-9
+    assert metrics.calibration_counts([1.0], [True])["0.95-1.00"]["findings"] == 1
