@@ -15,7 +15,7 @@ from respin.review.app import FileOutcome, ReviewApp
 from respin.review.screens import AcceptAllScreen, ConfirmScreen, EditScreen, FilterScreen, HelpScreen, QuitScreen
 from respin.review.session import Summary
 from respin.review.store import ResumeStore, content_fingerprint
-from respin.review.widgets import DocumentView, PreviewPanel
+from respin.review.widgets import GUTTER, DocumentView, PreviewPanel
 
 JOINT = ARTICLE.replace("shared chiefs of staff", "Joint Chiefs of Staff")
 
@@ -406,8 +406,8 @@ def test_click_on_a_highlight_selects_it(article: Path) -> None:
         assert layout is not None
         row = layout.row_of(finding.start)
         column = finding.start - layout.starts[row]
-        # border (1) and left padding (1) come before the text
-        await pilot.click(DocumentView, offset=(2 + column + 2, 1 + row))
+        # the border (1) and the gutter (2) come before the text; aim at the second letter
+        await pilot.click(DocumentView, offset=(1 + GUTTER + column + 1, 1 + row))
         assert review_of(pilot).current == 3
         await pilot.press("a", "s")
 

@@ -72,7 +72,7 @@ KEYS: tuple[KeySpec, ...] = (
     *(KeySpec(str(n), f"choose({n})", f"accept suggestion {n}") for n in range(2, 10)),
     KeySpec("e", "edit", "edit the replacement by hand (starts with the suggestion)", "Edit", "e"),
     KeySpec("n,tab,down,right", "next", "next finding", "Next", "n  Tab  ↓  →"),
-    KeySpec("p,shift+tab,up,left", "previous", "previous finding", "Prev", "p  Shift+Tab  ↑  ←"),
+    KeySpec("p,shift+tab,up,left", "previous", "previous finding", None, "p  Shift+Tab  ↑  ←"),
     KeySpec("A", "accept_all", "accept every remaining finding at or above a confidence (asks first)",
             "Accept all", "A"),
     KeySpec("u", "undo", "undo the last decision", "Undo", "u"),
@@ -165,7 +165,7 @@ class ReviewScreen(Screen[None]):
         with Horizontal(id="panels"):
             yield FindingPanel(id="finding")
             yield PreviewPanel(id="preview")
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(FindingPanel).border_title = "Finding"

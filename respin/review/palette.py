@@ -4,8 +4,8 @@ An undecided finding is drawn on a background of its category's colour, mixed
 into the screen's background: the more confident the finding, the stronger the
 colour. Accepted and edited findings are struck through (their text is going), a
 rejected one is only underlined in its colour, and the current finding is drawn
-in its full colour, bold. Styles are cached: a screen of rows asks for the same
-few dozen.
+in its full colour, bold and underlined (and marked in the view's gutter).
+Styles are cached: a screen of rows asks for the same few dozen.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ CATEGORY_COLOURS: dict[Category, Color] = {
 
 #: Colour strength of the weakest and the strongest finding respin reports.
 LOW_CONFIDENCE, HIGH_CONFIDENCE = 0.5, 0.95
-WEAKEST, STRONGEST = 0.3, 0.75
+WEAKEST, STRONGEST = 0.25, 0.6
 
 
 def intensity(confidence: float) -> float:
@@ -50,7 +50,7 @@ def highlight_style(
     colour = CATEGORY_COLOURS[category]
     if current:
         return Style(color=colour.get_contrast_text().rich_color, bgcolor=colour.rich_color, bold=True,
-                     underline=verdict is not None, strike=verdict in (Verdict.ACCEPTED, Verdict.EDITED))
+                     underline=True, strike=verdict in (Verdict.ACCEPTED, Verdict.EDITED))
     if verdict is None:
         fill = background.blend(colour, intensity(confidence))
         return Style(color=fill.get_contrast_text().rich_color, bgcolor=fill.rich_color)

@@ -40,6 +40,9 @@ from respin.review.session import DocumentReview, Shown, Verdict
 
 #: Meta key under which a highlight names its finding's index.
 FINDING_META = "finding"
+#: Cells left of the text: a marker on the rows of the current finding.
+GUTTER = 2
+CURRENT_MARKER = "▶ "
 
 
 class DocumentView(ScrollView, can_focus=False):
@@ -49,7 +52,7 @@ class DocumentView(ScrollView, can_focus=False):
     DocumentView {
         overflow-x: hidden;
         overflow-y: scroll;
-        padding: 0 1;
+        scrollbar-size-vertical: 1;
     }
     """
 
@@ -80,7 +83,7 @@ class DocumentView(ScrollView, can_focus=False):
         return self._layout
 
     def _ensure_layout(self) -> None:
-        width = self.scrollable_content_region.width
+        width = self.scrollable_content_region.width - GUTTER
         if width <= 0:
             return
         if self._layout is None or self._layout.width != width:
@@ -111,7 +114,7 @@ class DocumentView(ScrollView, can_focus=False):
             return Strip.blank(width, base)
         start, end = self._layout.starts[row], self._layout.ends[row]
         text = self._text
-        segments: list[Segment] = []
+        segments = [self._gutter(row, base)]
         position = start
         index = bisect.bisect_right(self._ends, start)
         while index < len(self._findings) and self._findings[index].start < end:
@@ -125,6 +128,17 @@ class DocumentView(ScrollView, can_focus=False):
         if position < end:
             segments.append(Segment(text[position:end].translate(DISPLAY), base))
         return Strip(segments).crop_extend(0, width, base)
+
+    def _gutter(self, row: int, base: Style) -> Segment:
+        """The marker left of the rows that show the current finding, blank elsewhere."""
+        review, layout = self._review, self._layout
+        if review is None or layout is None or review.current is None or not review.visible(review.current,
+                                                                                              self._shown):
+            return Segment(" " * GUTTER, base)
+        finding = self._findings[review.current]
+        if layout.row_of(finding.start) <= row <= layout.row_of(max(finding.start, finding.end - 1)):
+            return Segment(CURRENT_MARKER, base + category_style(finding.category))
+        return Segment(" " * GUTTER, base)
 
     def _finding_style(self, index: int, finding: Finding, base: Style) -> Style:
         review = self._review
