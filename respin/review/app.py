@@ -114,10 +114,15 @@ class ReviewScreen(Screen[None]):
         border-subtitle-align: right;
     }
     ReviewScreen #panels {
-        height: 11;
+        height: 12;
+    }
+    ReviewScreen FindingPanel {
+        width: 3fr;
+    }
+    ReviewScreen PreviewPanel {
+        width: 2fr;
     }
     ReviewScreen FindingPanel, ReviewScreen PreviewPanel {
-        width: 1fr;
         height: 100%;
         border: round $secondary;
         padding: 0 1;
