@@ -5,15 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from review_helpers import ARTICLE, build_app, drive, isolate_cache, main_screen, review_of, settle, write
+from review_helpers import ARTICLE, CHECKER, build_app, drive, isolate_cache, main_screen, review_of, settle, write
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList
 
+from respin.engine import check_text
 from respin.finding import Category
 from respin.review.app import FileOutcome, ReviewApp
+from respin.review.excerpts import paragraph_break_after
+from respin.review.messages import DocumentChecked
 from respin.review.screens import AcceptAllScreen, ConfirmScreen, EditScreen, FilterScreen, HelpScreen, QuitScreen
-from respin.review.session import Summary
+from respin.review.session import Decision, Summary, Verdict
 from respin.review.store import ResumeStore, content_fingerprint
 from respin.review.widgets import GUTTER, DocumentView, PreviewPanel
 
@@ -469,3 +472,65 @@ def test_app_is_built_from_injected_documents(article: Path, cache: Path) -> Non
     app = build_app(article)
     assert isinstance(app, ReviewApp)
     assert app.review_screen.store.directory == ResumeStore(cache).directory
+
+
+def small_progressive_app(path: Path) -> ReviewApp:
+    """An app that checks any document over 500 characters in two steps, the first ~100 characters first."""
+    app = build_app(path)
+    app.review_screen.progressive_min_chars = 500
+    app.review_screen.head_chars = 100
+    return app
+
+
+def test_large_document_is_checked_in_two_steps(tmp_path: Path) -> None:
+    """A long document first shows its first paragraph's findings, then all of them; saving writes all decided."""
+    long = "\n".join([ARTICLE] * 3)
+    path = write(tmp_path / "long.txt", long)
+    app = small_progressive_app(path)
+
+    async def script(pilot: Pilot[object]) -> None:
+        assert len(review_of(pilot).findings) == 15
+        await pilot.press("A", "enter", "s")
+
+    drive(app, script)
+    expected = long.replace("shared chiefs of staff", "Joint Chiefs of Staff").replace(
+        "brain tumefaction", "brain cancer").replace(
+        "when you look at the", "in the").replace("attemptedto", "attempted to").replace("an united", "a united")
+    assert path.read_bytes() == expected.encode()
+
+
+def test_decisions_made_before_the_whole_text_is_checked_are_kept(tmp_path: Path) -> None:
+    """Decisions on the first findings, resume data for later ones, and undo all survive the full check."""
+    long = "\n".join([ARTICLE] * 3)
+    path = write(tmp_path / "long.txt", long)
+
+    async def reject_the_last(pilot: Pilot[object]) -> None:
+        await pilot.press(*["n"] * 14, "r", "q")
+
+    drive(small_progressive_app(path), reject_the_last)
+
+    async def decide_early(pilot: Pilot[object]) -> None:
+        screen = main_screen(pilot)
+        opened = screen.opened[0]
+        text = opened.document.text
+        head = paragraph_break_after(text, 100, 100)
+        assert head is not None
+        # What the check worker posts for a large file, replayed so that keys come between its two messages.
+        screen.post_message(DocumentChecked(0, opened, check_text(text[:head], CHECKER), provisional=True))
+        await pilot.pause()
+        assert len(review_of(pilot).findings) == 3
+        assert "checking the rest" in str(screen.query_one(DocumentView).border_subtitle)
+        await pilot.press("n", "n", "2", "s")
+        assert path.read_bytes() == long.encode()  # no saving a half-checked file
+        screen.post_message(DocumentChecked(0, opened, check_text(text, CHECKER)))
+        await pilot.pause()
+        review = review_of(pilot)
+        assert len(review.findings) == 15
+        assert review.decision(2) == Decision(Verdict.ACCEPTED, "brain tumor")
+        assert review.decision(14) == Decision(Verdict.REJECTED)
+        await pilot.press("u")
+        assert review.decision(2) is None
+        await pilot.press("ctrl+r", "s")
+
+    drive(small_progressive_app(path), decide_early)
+    assert path.read_bytes() == long.replace("brain tumefaction", "brain tumor", 1).encode()

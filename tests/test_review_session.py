@@ -219,3 +219,38 @@ def test_state_keys_are_span_and_text(review: DocumentReview) -> None:
     review.current = 2
     assert review.state() == ReviewState(decisions=((span_key(finding), Decision(Verdict.REJECTED)),),
                                          current=span_key(review.findings[2]))
+
+
+def test_overlaid_state_prefers_the_newer_decisions(review: DocumentReview) -> None:
+    """Overlaying keeps older decisions about other findings; the newer state wins per finding."""
+    review.accept(0)
+    review.reject(1)
+    older = review.state()
+    review.reject(0)
+    review.undo()
+    review.undo()
+    review.accept(3)
+    review.current = 3
+    newer = review.state()
+    merged = older.overlaid(newer)
+    assert dict(merged.decisions) == {
+        span_key(review.findings[0]): Decision(Verdict.ACCEPTED, "Joint Chiefs of Staff"),
+        span_key(review.findings[1]): Decision(Verdict.REJECTED),
+        span_key(review.findings[3]): Decision(Verdict.ACCEPTED, "attempted to"),
+    }
+    assert merged.current == span_key(review.findings[3])
+
+
+def test_adopt_history_maps_steps_by_span(checker: Checker) -> None:
+    """A review of the whole text takes over the undo steps made on its first paragraph's findings."""
+    head_end = TEXT.index("\n\n")
+    head = DocumentReview(Document("a.txt", TEXT, "utf-8"), check_text(TEXT[:head_end], checker), "h")
+    assert [f.text for f in head.findings] == ["shared chiefs of staff", "when you look at the", "brain tumefaction"]
+    head.accept(2, choice=1)
+    head.reject(0)
+    whole = DocumentReview(Document("a.txt", TEXT, "utf-8"), check_text(TEXT, checker), "h")
+    whole.restore(head.state())
+    whole.adopt_history(head)
+    assert whole.undo() == 0 and whole.decision(0) is None
+    assert whole.undo() == 2 and whole.decision(2) is None
+    assert whole.redo() == 2 and whole.decision(2) == Decision(Verdict.ACCEPTED, "brain tumor")

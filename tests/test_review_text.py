@@ -11,6 +11,7 @@ from respin.review.excerpts import (
     Piece,
     PieceKind,
     paragraph_around,
+    paragraph_break_after,
     repaired_pieces,
     sentence_around,
     widen_to_findings,
@@ -111,3 +112,11 @@ def test_widen_to_findings_does_not_cut_a_finding() -> None:
     starts = [f.start for f in findings]
     widened = widen_to_findings(Excerpt(25, 50), findings, starts)
     assert (widened.start, widened.end) == (findings[0].start, findings[1].end)
+
+
+def test_paragraph_break_after_finds_the_next_blank_line() -> None:
+    """The first blank line at or after an offset, within a limit; None when there is none."""
+    text = "one\n\ntwo three\r\n\r\nfour"
+    assert paragraph_break_after(text, 0, 50) == 3
+    assert paragraph_break_after(text, 4, 50) == text.index("\r\n\r\n")
+    assert paragraph_break_after(text, 4, 5) is None

@@ -32,6 +32,7 @@ from respin.engine import Checker, check_text
 from respin.files import InputError, display_name
 from respin.finding import Category, Finding
 from respin.review.disk import OpenedDocument, fingerprint_on_disk, open_document, save_document
+from respin.review.excerpts import paragraph_break_after
 from respin.review.messages import CheckFailed, DocumentChecked, FindingClicked
 from respin.review.screens import (
     AcceptAllScreen,
@@ -52,6 +53,10 @@ ExtraFindings = Callable[[str], Sequence[Finding]]
 DEFAULT_ACCEPT_ALL = 0.8
 #: Seconds after the last decision before the resume data is written.
 STORE_DELAY = 1.0
+#: Documents this long show the findings of their first paragraphs (about `HEAD_CHARS`) while the
+#: rest is checked: a megabyte takes seconds to check, its first screen a few milliseconds.
+PROGRESSIVE_MIN_CHARS = 200_000
+HEAD_CHARS = 20_000
 
 
 @dataclass(frozen=True)
@@ -161,6 +166,12 @@ class ReviewScreen(Screen[None]):
         self._store_warned = False
         #: Reviews being reloaded, put back if the file cannot be read any more.
         self._previous_reviews: dict[int, DocumentReview] = {}
+        #: Documents whose review holds only the first paragraphs' findings, with the decisions they
+        #: started from (resume data or a reload's), to lay under what is decided meanwhile.
+        self._provisional: dict[int, ReviewState] = {}
+        #: A document at least this long is checked in two steps: `head_chars` first, then all of it.
+        self.progressive_min_chars = PROGRESSIVE_MIN_CHARS
+        self.head_chars = HEAD_CHARS
 
     # -- building ----------------------------------------------------------------------
 
@@ -188,7 +199,11 @@ class ReviewScreen(Screen[None]):
     # -- checking ----------------------------------------------------------------------
 
     def _check(self, jobs: list[tuple[int, OpenedDocument | None, ReviewState | None]]) -> None:
-        """Check documents in a worker thread (None: read the file again first) and post the findings."""
+        """Check documents in a worker thread (None: read the file again first) and post the findings.
+
+        A large document's first paragraphs are checked first and posted as a provisional
+        result, so its first screen is ready long before the whole text is checked.
+        """
 
         def work() -> None:
             for position, opened, carried in jobs:
@@ -200,6 +215,11 @@ class ReviewScreen(Screen[None]):
                         self.post_message(CheckFailed(position, str(error)))
                         continue
                 text = opened.document.text
+                head = paragraph_break_after(text, self.head_chars, self.head_chars) \
+                    if len(text) >= self.progressive_min_chars else None
+                if head is not None:
+                    findings = check_text(text[:head], self.checker)
+                    self.post_message(DocumentChecked(position, opened, findings, carried, provisional=True))
                 findings = check_text(text, self.checker, self.extra(text))
                 self.post_message(DocumentChecked(position, opened, findings, carried))
 
@@ -212,24 +232,58 @@ class ReviewScreen(Screen[None]):
         if previous is not None and previous.fingerprint != opened.fingerprint:
             self._forget(previous.fingerprint)  # that content is no longer on disk
         review = DocumentReview(opened.document, message.findings, opened.fingerprint)
-        state = message.carried
-        name = self.document_name(position)
-        if state is None and not self.fresh:
-            try:
-                state = self.store.load(opened.fingerprint)
-            except StoreError as error:
-                self.notify(f"Ignoring unreadable resume data: {error}", severity="warning", timeout=8)
-        if state is not None:
-            restored = review.restore(state)
-            if restored and message.carried is None:
-                self.notify(f"{name}: resumed, {restored} decision{'s' if restored != 1 else ''} restored")
-            elif message.carried is not None:
-                self.notify(f"{name}: reloaded, {restored} decision{'s' if restored != 1 else ''} kept")
+        base = self._provisional.pop(position, None)
+        provisional = self.reviews[position] if base is not None else None
+        if base is not None and provisional is not None and provisional.fingerprint == opened.fingerprint:
+            # The whole text is checked: carry over what was decided on the first paragraphs meanwhile.
+            review.restore(base.overlaid(provisional.state()))
+            review.adopt_history(provisional)
+        else:
+            state = self._start_review(review, position, message.carried, message.provisional)
+            if message.provisional:
+                self._provisional[position] = state or ReviewState()
         if review.current is not None and self.shown is not None:
             review.current = review.nearest_visible(self.shown)
         self.reviews[position] = review
         if position == self.position:
             self.refresh_view()
+
+    def _start_review(
+        self, review: DocumentReview, position: int, carried: ReviewState | None, provisional: bool
+    ) -> ReviewState | None:
+        """Give a new review its decisions: those carried over a reload, else the resume data; return them."""
+        name = self.document_name(position)
+        state = carried
+        if state is None and not self.fresh:
+            try:
+                state = self.store.load(review.fingerprint)
+            except StoreError as error:
+                self.notify(f"Ignoring unreadable resume data: {error}", severity="warning", timeout=8)
+        if state is None:
+            return None
+        restored = review.restore(state)
+        if provisional:  # most of the text is not checked yet: count what was kept, not what matched so far
+            restored = len(state.decisions)
+        if carried is not None:
+            self.notify(f"{name}: reloaded, {restored} decision{'s' if restored != 1 else ''} kept")
+        elif restored:
+            self.notify(f"{name}: resumed, {restored} decision{'s' if restored != 1 else ''} restored")
+        return state
+
+    def state_of(self, position: int) -> ReviewState | None:
+        """Everything decided about a document, to keep or carry over (None while it is being checked)."""
+        review = self.reviews[position]
+        if review is None:
+            return None
+        base = self._provisional.get(position)
+        return review.state() if base is None else base.overlaid(review.state())
+
+    def _still_checking(self, position: int) -> bool:
+        """True (and a word to the user) while a file is checked or only its first paragraphs are."""
+        if self.reviews[position] is not None and position not in self._provisional:
+            return False
+        self.notify(f"Still checking {self.document_name(position)}…", severity="warning")
+        return True
 
     def on_check_failed(self, message: CheckFailed) -> None:
         self.notify(message.reason, severity="error", timeout=10)
@@ -281,6 +335,8 @@ class ReviewScreen(Screen[None]):
             parts.append("showing " + ", ".join(sorted(c.value for c in self.shown)) if self.shown else "showing none")
         if review.unsaved:
             parts.append("unsaved")
+        if self.position in self._provisional:
+            parts.append("checking the rest…")
         return " · ".join(parts)
 
     # -- deciding ----------------------------------------------------------------------
@@ -356,8 +412,7 @@ class ReviewScreen(Screen[None]):
 
     def action_accept_all(self) -> None:
         review = self.review
-        if review is None:
-            self.notify("Still checking this file…", severity="warning")
+        if review is None or self._still_checking(self.position):
             return
         candidates = review.bulk_candidates(0.0, self.shown)
         if not candidates:
@@ -488,6 +543,9 @@ class ReviewScreen(Screen[None]):
             review = self.reviews[position]
             if review is None or not review.unsaved:
                 continue
+            if self._still_checking(position):
+                failed = True
+                continue
             name = self.document_name(position)
             if fingerprint_on_disk(review.document.path) != review.fingerprint:
                 changed.append(position)
@@ -529,12 +587,13 @@ class ReviewScreen(Screen[None]):
         """Read these documents again and check them; decisions whose finding still matches are kept."""
         jobs: list[tuple[int, OpenedDocument | None, ReviewState | None]] = []
         for position in positions:
-            review = self.reviews[position]
-            if review is None:
+            review, state = self.reviews[position], self.state_of(position)
+            if review is None or state is None:
                 continue
+            self._provisional.pop(position, None)
             self._previous_reviews[position] = review
             self.reviews[position] = None
-            jobs.append((position, None, review.state()))
+            jobs.append((position, None, state))
         self.refresh_view()
         self._check(jobs)
 
@@ -574,11 +633,11 @@ class ReviewScreen(Screen[None]):
             self._write_store(position)
 
     def _write_store(self, position: int) -> None:
-        review = self.reviews[position]
-        if review is None:
+        review, state = self.reviews[position], self.state_of(position)
+        if review is None or state is None:
             return
         try:
-            self.store.record(review.fingerprint, review.state(), review.document.path)
+            self.store.record(review.fingerprint, state, review.document.path)
         except OSError as error:
             if not self._store_warned:
                 self._store_warned = True

@@ -64,6 +64,12 @@ def paragraph_around(text: str, start: int, end: int, before: int = 300, after: 
     return _excerpt(text, start, end, before, after, _BLANK_LINE)
 
 
+def paragraph_break_after(text: str, offset: int, within: int) -> int | None:
+    """Where the first blank line at or after `offset` starts, looking `within` characters; None if none."""
+    match = _BLANK_LINE.search(text, offset, offset + within)
+    return match.start() if match else None
+
+
 def widen_to_findings(excerpt: Excerpt, findings: Sequence[Finding], starts: Sequence[int]) -> Excerpt:
     """Widen an excerpt so that it does not cut through a finding (`starts`: the findings' starts)."""
     start, end = excerpt.start, excerpt.end

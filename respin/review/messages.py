@@ -27,6 +27,8 @@ class DocumentChecked(Message):
     findings: list[Finding]
     #: Decisions to carry over (a reload keeps those whose finding still matches); None: from the store.
     carried: ReviewState | None = None
+    #: Findings of the first paragraphs only; the whole text's follow in another message.
+    provisional: bool = False
 
 
 @dataclass

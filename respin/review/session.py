@@ -94,6 +94,17 @@ class ReviewState:
     def empty(self) -> bool:
         return not (self.decisions or self.current or self.applied_accepted or self.applied_edited)
 
+    def overlaid(self, newer: ReviewState) -> ReviewState:
+        """This state with `newer` on top: its decisions win for the same finding, its position and counts count."""
+        decisions = dict(self.decisions)
+        decisions.update(newer.decisions)
+        return ReviewState(
+            decisions=tuple(sorted(decisions.items(), key=lambda item: item[0][:2])),
+            current=newer.current if newer.current is not None else self.current,
+            applied_accepted=newer.applied_accepted,
+            applied_edited=newer.applied_edited,
+        )
+
 
 @dataclass(frozen=True)
 class _Step:
@@ -312,19 +323,34 @@ class DocumentReview:
 
         A restored decision is where the review starts, not a change: it cannot be undone.
         """
-        index_of = {span_key(f): i for i, f in enumerate(self.findings)}
+        index_of = self._index_by_span()
         restored = {index_of[key]: d for key, d in state.decisions if key in index_of}
         self._set_all(restored, restored.values())
-        self._applied[Verdict.ACCEPTED] += state.applied_accepted
-        self._applied[Verdict.EDITED] += state.applied_edited
-        if state.current is not None:
-            self.current = index_of.get(state.current, self._index_at_or_after(state.current[0]))
+        self._applied = Counter({Verdict.ACCEPTED: state.applied_accepted, Verdict.EDITED: state.applied_edited})
+        if state.current is not None and self.findings:
+            at_or_after = min(bisect.bisect_left(self.starts, state.current[0]), len(self.findings) - 1)
+            self.current = index_of.get(state.current, at_or_after)
         return len(restored)
 
-    def _index_at_or_after(self, offset: int) -> int | None:
-        if not self.findings:
-            return None
-        return next((i for i, f in enumerate(self.findings) if f.start >= offset), len(self.findings) - 1)
+    def adopt_history(self, other: DocumentReview) -> None:
+        """Take over the undo and redo steps of a review of the same text with other findings.
+
+        Steps are mapped by span and text; a step about a finding that is not here is dropped.
+        """
+        index_of = self._index_by_span()
+
+        def mapped(steps: list[_Step]) -> list[_Step]:
+            kept = []
+            for step in steps:
+                keys = [span_key(other.findings[i]) for i in step.indices]
+                if all(key in index_of for key in keys):
+                    kept.append(_Step(tuple(index_of[key] for key in keys), step.before, step.after))
+            return kept
+
+        self._undo, self._redo = mapped(other._undo), mapped(other._redo)
+
+    def _index_by_span(self) -> dict[SpanKey, int]:
+        return {span_key(f): i for i, f in enumerate(self.findings)}
 
     def after_save(self, written: Document, fingerprint: str) -> DocumentReview:
         """The review of the text just written: applied findings gone, the rest shifted, rejections kept.
