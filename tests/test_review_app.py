@@ -8,7 +8,7 @@ import pytest
 from review_helpers import ARTICLE, CHECKER, build_app, drive, isolate_cache, main_screen, review_of, settle, write
 from rich.text import Text
 from textual.pilot import Pilot
-from textual.widgets import Input, SelectionList
+from textual.widgets import Input, SelectionList, Static
 
 from respin.engine import check_text
 from respin.finding import Category
@@ -519,7 +519,7 @@ def test_decisions_made_before_the_whole_text_is_checked_are_kept(tmp_path: Path
         screen.post_message(DocumentChecked(0, opened, check_text(text[:head], CHECKER), provisional=True))
         await pilot.pause()
         assert len(review_of(pilot).findings) == 3
-        assert "checking the rest" in str(screen.query_one(DocumentView).border_subtitle)
+        assert "checking the rest" in str(screen.query_one("#status", Static).content)
         await pilot.press("n", "n", "2", "s")
         assert path.read_bytes() == long.encode()  # no saving a half-checked file
         screen.post_message(DocumentChecked(0, opened, check_text(text, CHECKER)))

@@ -64,9 +64,13 @@ class DocumentView(ScrollView, can_focus=False):
         self._ends: list[int] = []
         self._shown: Shown = None
         self._layout: RowLayout | None = None
+        #: How each finding on the rows drawn last looked (decision, current, shown): a keypress
+        #: redraws only the rows of findings whose look changed.
+        self._drawn: dict[int, tuple[Verdict | None, bool, bool]] = {}
 
     def show(self, text: str, review: DocumentReview | None, shown: Shown) -> None:
         """Display `text` with the findings of `review` (None: not checked yet) under the filter `shown`."""
+        redraw_all = text is not self._text or review is not self._review or shown != self._shown
         if text is not self._text:
             self._text = text
             self._layout = None
@@ -75,23 +79,49 @@ class DocumentView(ScrollView, can_focus=False):
             self._findings = review.findings if review is not None else ()
             self._ends = [f.end for f in self._findings]
         self._shown = shown
-        self._ensure_layout()
-        self.refresh()
+        if self._ensure_layout() or redraw_all:
+            self._drawn.clear()
+            self.refresh()
+        else:
+            self._refresh_changed_rows()
+
+    def _look(self, index: int) -> tuple[Verdict | None, bool, bool]:
+        """What a finding's style depends on: its decision, whether it is current, whether it is shown."""
+        review = self._review
+        assert review is not None
+        decision = review.decision(index)
+        return decision.verdict if decision else None, index == review.current, review.visible(index, self._shown)
+
+    def _refresh_changed_rows(self) -> None:
+        layout = self._layout
+        if layout is None or self._review is None:
+            return
+        for index, look in list(self._drawn.items()):
+            if self._look(index) != look:
+                finding = self._findings[index]
+                first, last = layout.row_of(finding.start), layout.row_of(max(finding.start, finding.end - 1))
+                self.refresh_lines(first, last - first + 1)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._drawn.clear()  # scrolling redraws every row
 
     @property
     def layout_rows(self) -> RowLayout | None:
         return self._layout
 
-    def _ensure_layout(self) -> None:
+    def _ensure_layout(self) -> bool:
+        """Wrap the text for the current width if it is not wrapped for it yet; True if it was wrapped now."""
         width = self.scrollable_content_region.width - GUTTER
-        if width <= 0:
-            return
-        if self._layout is None or self._layout.width != width:
-            self._layout = wrap_rows(self._text, width)
-            self.virtual_size = Size(width, len(self._layout))
+        if width <= 0 or (self._layout is not None and self._layout.width == width):
+            return False
+        self._layout = wrap_rows(self._text, width)
+        self.virtual_size = Size(width, len(self._layout))
+        return True
 
     def on_resize(self, event: events.Resize) -> None:
         self._ensure_layout()
+        self._drawn.clear()
         self.refresh()
 
     def scroll_to_finding(self, index: int) -> None:
@@ -141,13 +171,14 @@ class DocumentView(ScrollView, can_focus=False):
         return Segment(" " * GUTTER, base)
 
     def _finding_style(self, index: int, finding: Finding, base: Style) -> Style:
-        review = self._review
-        if review is None or not review.visible(index, self._shown):
+        if self._review is None:
             return base
-        decision = review.decision(index)
+        look = self._drawn[index] = self._look(index)
+        verdict, current, shown = look
+        if not shown:
+            return base
         background = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
-        style = highlight_style(finding.category, finding.confidence, decision.verdict if decision else None,
-                                index == review.current, background)
+        style = highlight_style(finding.category, finding.confidence, verdict, current, background)
         return base + style + Style.from_meta({FINDING_META: index})
 
     def on_click(self, event: events.Click) -> None:
@@ -157,7 +188,10 @@ class DocumentView(ScrollView, can_focus=False):
 
 
 class FindingPanel(Static):
-    """The current finding: its sentence, the spun text, the suggestions, rule, category, confidence, why."""
+    """The current finding: its sentence, the spun text, the suggestions, rule, category, confidence, why.
+
+    The panels have a fixed size, so their updates repaint them without a new layout of the screen.
+    """
 
     _lines: tuple[str, LineIndex] | None = None
 
@@ -179,11 +213,11 @@ class FindingPanel(Static):
             self._lines = (text, LineIndex(text))
         line, column = self._lines[1].line_col(finding.start)
         self.border_subtitle = f"line {line}, column {column}"
-        self.update(Group(heading, self._sentence(text, finding), details))
+        self.update(Group(heading, self._sentence(text, finding), details), layout=False)
 
     def show_message(self, message: str) -> None:
         self.border_subtitle = ""
-        self.update(Text(message, style="italic"))
+        self.update(Text(message, style="italic"), layout=False)
 
     @staticmethod
     def _sentence(text: str, finding: Finding) -> Text:
@@ -239,10 +273,10 @@ class PreviewPanel(Static):
         if excerpt.cut_right:
             out.append("…")
         self.border_title = "Preview: diff" if diff else "Preview: repaired"
-        self.update(out)
+        self.update(out, layout=False)
 
     def show_message(self, message: str) -> None:
-        self.update(Text(message, style="italic"))
+        self.update(Text(message, style="italic"), layout=False)
 
 
 _PIECE_STYLES: dict[PieceKind, str] = {
