@@ -32,6 +32,7 @@ ARTICLE = (
     "\n"
     "Officials attemptedto leave before an united states patrol arrived.\n"
 )
+ROOT = Path(__file__).resolve().parent.parent
 SIZE = (100, 32)
 CHECKER = Checker(jobs=1)
 

@@ -5,14 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from review_helpers import ARTICLE, CHECKER, build_app, drive, isolate_cache, main_screen, review_of, settle, write
+from review_helpers import (
+    ARTICLE,
+    CHECKER,
+    ROOT,
+    build_app,
+    drive,
+    isolate_cache,
+    main_screen,
+    review_of,
+    settle,
+    write,
+)
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static
 
 from respin.engine import check_text
 from respin.finding import Category
-from respin.review.app import FileOutcome, ReviewApp
+from respin.review.app import HELP_ROWS, FileOutcome, ReviewApp
 from respin.review.excerpts import paragraph_break_after
 from respin.review.messages import DocumentChecked
 from respin.review.screens import AcceptAllScreen, ConfirmScreen, EditScreen, FilterScreen, HelpScreen, QuitScreen
@@ -534,3 +545,26 @@ def test_decisions_made_before_the_whole_text_is_checked_are_kept(tmp_path: Path
 
     drive(small_progressive_app(path), decide_early)
     assert path.read_bytes() == long.replace("brain tumefaction", "brain tumor", 1).encode()
+
+
+def test_redrawing_only_changed_rows_matches_a_full_redraw(article: Path) -> None:
+    """After decisions and moves, the screen is the same as when every row is drawn afresh."""
+    app = build_app(article)
+
+    async def script(pilot: Pilot[object]) -> None:
+        await pilot.press("a", "r", "n", "p", "u", "2", "p")
+        partial = pilot.app.export_screenshot()
+        view = pilot.app.screen.query_one(DocumentView)
+        view.refresh()
+        await pilot.pause()
+        assert pilot.app.export_screenshot() == partial
+
+    drive(app, script)
+
+
+def test_readme_lists_every_key() -> None:
+    """The README's key table has a row for every key of the help screen, worded the same."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for keys, description in HELP_ROWS:
+        row = "| " + " ".join(f"`{key}`" for key in keys.split("  ")) + f" | {description} |"
+        assert row in readme, row

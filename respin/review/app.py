@@ -72,14 +72,15 @@ class KeySpec:
 
 
 KEYS: tuple[KeySpec, ...] = (
-    KeySpec("a,enter", "accept", "accept the best suggestion", "Accept", "a  Enter"),
-    KeySpec("r", "reject", "reject: leave the text as it is", "Reject", "r"),
-    KeySpec("1", "choose(1)", "accept suggestion 1-9", None, "1 … 9"),
+    KeySpec("a,enter", "accept", "accept the best suggestion, then go to the next undecided finding", "Accept",
+            "a  Enter"),
+    KeySpec("r", "reject", "reject: the text stays as it is", "Reject", "r"),
+    KeySpec("1", "choose(1)", "accept suggestion 1 to 9", None, "1 … 9"),
     *(KeySpec(str(n), f"choose({n})", f"accept suggestion {n}") for n in range(2, 10)),
     KeySpec("e", "edit", "edit the replacement by hand (starts with the suggestion)", "Edit", "e"),
     KeySpec("n,tab,down,right", "next", "next finding", "Next", "n  Tab  ↓  →"),
     KeySpec("p,shift+tab,up,left", "previous", "previous finding", None, "p  Shift+Tab  ↑  ←"),
-    KeySpec("A", "accept_all", "accept every remaining finding at or above a confidence (asks first)",
+    KeySpec("A", "accept_all", "accept every undecided finding on screen at or above a confidence (asks first)",
             "Accept all", "A"),
     KeySpec("u", "undo", "undo the last decision", "Undo", "u"),
     KeySpec("ctrl+r", "redo", "redo what was undone", None, "Ctrl+R"),
@@ -91,7 +92,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("pageup", "scroll_document(-1)", "scroll the document a page up", None, "PgUp"),
     KeySpec("s", "save", "save every file with accepted or edited findings", "Save", "s"),
     KeySpec("question_mark", "help", "this help", "Help", "?"),
-    KeySpec("q", "quit_review", "quit (asks to save unsaved decisions)", "Quit", "q"),
+    KeySpec("q", "quit_review", "quit (asks first if decisions are not saved); Ctrl+Q does the same", "Quit", "q"),
 )
 
 HELP_ROWS: tuple[tuple[str, str], ...] = (
