@@ -84,3 +84,8 @@ def main_screen(pilot: Pilot[object]) -> ReviewScreen:
     app = pilot.app
     assert isinstance(app, ReviewApp)
     return app.review_screen
+
+
+def notifications(pilot: Pilot[object]) -> list[str]:
+    """The messages the app has notified (Textual keeps them on the app; there is no public reader)."""
+    return [notification.message for notification in pilot.app._notifications]

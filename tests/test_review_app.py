@@ -13,6 +13,7 @@ from review_helpers import (
     drive,
     isolate_cache,
     main_screen,
+    notifications,
     review_of,
     settle,
     write,
@@ -375,7 +376,7 @@ def test_unreadable_resume_data_is_ignored_with_a_notice(article: Path, cache: P
     app = build_app(article)
 
     async def script(pilot: Pilot[object]) -> None:
-        assert any("unreadable resume data" in n.message for n in pilot.app._notifications)
+        assert any("unreadable resume data" in message for message in notifications(pilot))
         assert review_of(pilot).decisions == {}
         await pilot.press("a", "s")
 
@@ -527,13 +528,15 @@ def test_decisions_made_before_the_whole_text_is_checked_are_kept(tmp_path: Path
         head = paragraph_break_after(text, 100, 100)
         assert head is not None
         # What the check worker posts for a large file, replayed so that keys come between its two messages.
-        screen.post_message(DocumentChecked(0, opened, check_text(text[:head], CHECKER), provisional=True))
+        generation = screen.checks_started(0)
+        screen.post_message(DocumentChecked(0, opened, check_text(text[:head], CHECKER), None, generation,
+                                            provisional=True))
         await pilot.pause()
         assert len(review_of(pilot).findings) == 3
         assert "checking the rest" in str(screen.query_one("#status", Static).content)
         await pilot.press("n", "n", "2", "s")
         assert path.read_bytes() == long.encode()  # no saving a half-checked file
-        screen.post_message(DocumentChecked(0, opened, check_text(text, CHECKER)))
+        screen.post_message(DocumentChecked(0, opened, check_text(text, CHECKER), None, generation))
         await pilot.pause()
         review = review_of(pilot)
         assert len(review.findings) == 15
@@ -568,3 +571,36 @@ def test_readme_lists_every_key() -> None:
     for keys, description in HELP_ROWS:
         row = "| " + " ".join(f"`{key}`" for key in keys.split("  ")) + f" | {description} |"
         assert row in readme, row
+
+
+def test_stale_check_results_are_ignored(article: Path) -> None:
+    """Findings from a superseded check of a file do not replace the current review."""
+    app = build_app(article)
+
+    async def script(pilot: Pilot[object]) -> None:
+        screen = main_screen(pilot)
+        review = review_of(pilot)
+        screen.post_message(DocumentChecked(0, screen.opened[0], [], None, screen.checks_started(0) - 1))
+        await pilot.pause()
+        assert review_of(pilot) is review and len(review.findings) == 5
+
+    drive(app, script)
+
+
+def test_deleted_file_is_not_recreated_and_reload_keeps_the_review(article: Path) -> None:
+    """Saving over a file deleted meanwhile is refused; a failed reload keeps the decisions on screen."""
+    app = build_app(article)
+
+    async def script(pilot: Pilot[object]) -> None:
+        await pilot.press("a")
+        article.unlink()
+        await pilot.press("s")
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert any("no such file" in message for message in notifications(pilot))
+        assert review_of(pilot).summary() == Summary(accepted=1, remaining=4)
+        assert not article.exists()
+
+    drive(app, script)
+    assert not article.exists()

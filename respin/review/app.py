@@ -180,6 +180,8 @@ class ReviewScreen(Screen[None]):
         #: A document at least this long is checked in two steps: `head_chars` first, then all of it.
         self.progressive_min_chars = PROGRESSIVE_MIN_CHARS
         self.head_chars = HEAD_CHARS
+        #: How many checks of each document were started: a result of an older one is stale.
+        self._checks_started = [0] * len(self.opened)
 
     # -- building ----------------------------------------------------------------------
 
@@ -214,28 +216,37 @@ class ReviewScreen(Screen[None]):
         result, so its first screen is ready long before the whole text is checked.
         """
 
+        generations = {}
+        for position, _, _ in jobs:
+            self._checks_started[position] += 1
+            generations[position] = self._checks_started[position]
+
         def work() -> None:
             for position, opened, carried in jobs:
+                generation = generations[position]
                 if opened is None:
                     try:
                         current = self.opened[position].document
                         opened = open_document(current.path, current.encoding)
                     except InputError as error:
-                        self.post_message(CheckFailed(position, str(error)))
+                        self.post_message(CheckFailed(position, str(error), generation))
                         continue
                 text = opened.document.text
                 head = paragraph_break_after(text, self.head_chars, self.head_chars) \
                     if len(text) >= self.progressive_min_chars else None
                 if head is not None:
                     findings = check_text(text[:head], self.checker)
-                    self.post_message(DocumentChecked(position, opened, findings, carried, provisional=True))
+                    self.post_message(
+                        DocumentChecked(position, opened, findings, carried, generation, provisional=True))
                 findings = check_text(text, self.checker, self.extra(text))
-                self.post_message(DocumentChecked(position, opened, findings, carried))
+                self.post_message(DocumentChecked(position, opened, findings, carried, generation))
 
         self.run_worker(work, thread=True, group="check", name="check documents")
 
     def on_document_checked(self, message: DocumentChecked) -> None:
         position, opened = message.position, message.opened
+        if message.generation != self._checks_started[position]:
+            return  # a newer check of this document (a reload) is under way
         self.opened[position] = opened
         previous = self._previous_reviews.pop(position, None)
         if previous is not None and previous.fingerprint != opened.fingerprint:
@@ -290,6 +301,10 @@ class ReviewScreen(Screen[None]):
         base = self._provisional.get(position)
         return review.state() if base is None else base.overlaid(review.state())
 
+    def checks_started(self, position: int) -> int:
+        """How many checks of a document were started; the latest one's results carry this number."""
+        return self._checks_started[position]
+
     def fully_checked(self, position: int) -> bool:
         """True once the whole text of a document is checked (not only its first paragraphs)."""
         return self.reviews[position] is not None and position not in self._provisional
@@ -302,6 +317,8 @@ class ReviewScreen(Screen[None]):
         return True
 
     def on_check_failed(self, message: CheckFailed) -> None:
+        if message.generation != self._checks_started[message.position]:
+            return
         self.notify(message.reason, severity="error", timeout=10)
         previous = self._previous_reviews.pop(message.position, None)
         if self.reviews[message.position] is None and previous is not None:

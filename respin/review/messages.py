@@ -27,6 +27,8 @@ class DocumentChecked(Message):
     findings: list[Finding]
     #: Decisions to carry over (a reload keeps those whose finding still matches); None: from the store.
     carried: ReviewState | None = None
+    #: Which check of this document it was (the first is 1): results of a superseded check are ignored.
+    generation: int = 1
     #: Findings of the first paragraphs only; the whole text's follow in another message.
     provisional: bool = False
 
@@ -37,3 +39,4 @@ class CheckFailed(Message):
 
     position: int
     reason: str
+    generation: int = 1
