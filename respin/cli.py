@@ -118,8 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     review = commands.add_parser(
         "review", help="decide about each finding interactively, then save",
-        description="Open the files in an interactive review: accept, reject or edit each finding, then save. "
-                    "Decisions are kept between runs (see the README for where).",
+        description="Open the files in an interactive review: accept, reject or edit each finding, then save\n"
+                    "(? in the app lists the keys). Decisions are kept between runs, by file content, in\n"
+                    "$RESPIN_CACHE_DIR, else $XDG_CACHE_HOME/respin/review, else ~/.cache/respin/review.",
         epilog=_detectors_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     review.add_argument("paths", nargs="+", metavar="PATH", help="files to review (not standard input)")
