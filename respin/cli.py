@@ -1,4 +1,4 @@
-"""The `respin` command line: `check` reports spun phrases, `fix` repairs them.
+"""The `respin` command line: `check` reports spun phrases, `fix` repairs them, `review` lets you decide.
 
 Exit codes (a contract for pipelines and hooks): 0 nothing found (or nothing to
 fix), 1 findings reported (or fixes applied), 2 usage or input error, with the
@@ -61,6 +61,25 @@ def _detectors_epilog() -> str:
     return "\n".join(lines)
 
 
+def _add_detector_options(parser: argparse.ArgumentParser) -> None:
+    """The options every command shares: how to read the files and which detectors to run."""
+    parser.add_argument("--encoding", default="utf-8", help="encoding of the input files (default: utf-8)")
+    parser.add_argument(
+        "--disable", action="append", default=[], metavar="NAME",
+        help="turn off a dictionary or rule by name (repeatable; names are listed below)",
+    )
+    parser.add_argument(
+        "--deep", action="store_true",
+        help="let a language model confirm, re-rank or reject uncertain findings "
+             "(needs the lm extra, see the README; loads in seconds to a minute)",
+    )
+    parser.add_argument(
+        "--languagetool", metavar="URL",
+        help="also report grammar findings from this LanguageTool server "
+             "(default: $RESPIN_LANGUAGETOOL, or a local install in $LTP_PATH; off when neither is set)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="respin",
@@ -73,21 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("paths", nargs="*", metavar="PATH", help="files to read; '-' or none: standard input")
-    common.add_argument("--encoding", default="utf-8", help="encoding of the input files (default: utf-8)")
-    common.add_argument(
-        "--disable", action="append", default=[], metavar="NAME",
-        help="turn off a dictionary or rule by name (repeatable; names are listed below)",
-    )
-    common.add_argument(
-        "--deep", action="store_true",
-        help="let a language model confirm, re-rank or reject uncertain findings "
-             "(needs the lm extra, see the README; loads in seconds to a minute)",
-    )
-    common.add_argument(
-        "--languagetool", metavar="URL",
-        help="also report grammar findings from this LanguageTool server "
-             "(default: $RESPIN_LANGUAGETOOL, or a local install in $LTP_PATH; off when neither is set)",
-    )
+    _add_detector_options(common)
 
     check = commands.add_parser(
         "check", parents=[common], help="report spun phrases",
@@ -109,6 +114,23 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument(
         "--min-confidence", type=_confidence, default=DEFAULT_FIX_CONFIDENCE, metavar="X",
         help=f"apply findings at or above this confidence (default: {DEFAULT_FIX_CONFIDENCE})",
+    )
+
+    review = commands.add_parser(
+        "review", help="decide about each finding interactively, then save",
+        description="Open the files in an interactive review: accept, reject or edit each finding, then save\n"
+                    "(? in the app lists the keys). Decisions are kept between runs, by file content, in\n"
+                    "$RESPIN_CACHE_DIR, else $XDG_CACHE_HOME/respin/review, else ~/.cache/respin/review.",
+        epilog=_detectors_epilog(), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    review.add_argument("paths", nargs="+", metavar="PATH", help="files to review (not standard input)")
+    _add_detector_options(review)
+    review.add_argument(
+        "--min-confidence", type=_confidence, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
+        help=f"show findings at or above this confidence (default: {DEFAULT_MIN_CONFIDENCE})",
+    )
+    review.add_argument(
+        "--fresh", action="store_true", help="ignore the decisions kept from an earlier review of the same file",
     )
     return parser
 
@@ -239,6 +261,32 @@ def run_fix(options: argparse.Namespace, checker: Checker, grammar: _Grammar) ->
     return ExitCode.FINDINGS if changed else ExitCode.CLEAN
 
 
+def run_review(options: argparse.Namespace, checker: Checker, grammar: _Grammar) -> ExitCode:
+    """Read every file first (any bad one: report it, exit 2, open nothing), then run the review app."""
+    if STDIN in options.paths:
+        raise UsageError("review edits files in place; it cannot read standard input ('-'): give a file")
+    from respin.review.disk import OpenedDocument, open_document  # no Textual: bad input fails fast
+
+    opened: list[OpenedDocument] = []
+    failed = False
+    for path in dict.fromkeys(options.paths):  # each file once, in the order given
+        try:
+            opened.append(open_document(path, options.encoding))
+        except InputError as error:
+            print(f"respin: {error}", file=sys.stderr)
+            failed = True
+    if failed:
+        return ExitCode.ERROR
+    from respin.review.app import make_app  # Textual is imported only here: `check` starts faster
+
+    checker.jobs = 1  # the app checks in a worker thread; forking worker processes from it is unsafe
+    outcomes = make_app(opened, checker, fresh=options.fresh, extra=grammar.find).run()
+    for outcome in outcomes or []:
+        note = " (not saved; run `respin review` on it again to resume)" if outcome.unsaved else ""
+        print(f"respin: {outcome.name}: {outcome.summary}{note}", file=sys.stderr)
+    return ExitCode.CLEAN
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     options = parser.parse_args(argv)  # argparse exits 2 on usage errors
@@ -248,6 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if options.command == "check":
                 return run_check(options, checker, grammar)
+            if options.command == "review":
+                return run_review(options, checker, grammar)
             return run_fix(options, checker, grammar)
         finally:
             if grammar.detector is not None:
