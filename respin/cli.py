@@ -14,9 +14,11 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from enum import IntEnum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from respin import __version__
+from respin import __version__, config
+from respin.config import Config
 from respin.dictionary import REGISTRY
 from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker, check_text
 from respin.files import STDIN, Document, InputError, display_name, read_document, write_document
@@ -69,15 +71,22 @@ def _add_detector_options(parser: argparse.ArgumentParser) -> None:
         help="turn off a dictionary or rule by name (repeatable; names are listed below)",
     )
     parser.add_argument(
-        "--deep", action="store_true",
+        "--deep", action=argparse.BooleanOptionalAction, default=None,
         help="let a language model confirm, re-rank or reject uncertain findings "
-             "(needs the lm extra, see the README; loads in seconds to a minute)",
+             "(needs the lm extra, see the README; loads in seconds to a minute; default: off, or the config's deep)",
     )
     parser.add_argument(
         "--languagetool", metavar="URL",
-        help="also report grammar findings from this LanguageTool server "
-             "(default: $RESPIN_LANGUAGETOOL, or a local install in $LTP_PATH; off when neither is set)",
+        help="also report grammar findings from this LanguageTool server (default: the config's languagetool, "
+             "else $RESPIN_LANGUAGETOOL, else a local install in $LTP_PATH; off when none is set)",
     )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--config", type=Path, metavar="FILE",
+        help="read settings from this file (default: the nearest .respin.toml, or pyproject.toml with "
+             "[tool.respin], in the first path's folder or above)",
+    )
+    where.add_argument("--no-config", action="store_true", help="ignore configuration files")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     check.add_argument(
-        "--min-confidence", type=_confidence, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
-        help=f"report findings at or above this confidence (default: {DEFAULT_MIN_CONFIDENCE})",
+        "--min-confidence", type=_confidence, metavar="X",
+        help=f"report findings at or above this confidence (default: the config's min-confidence, "
+             f"else {DEFAULT_MIN_CONFIDENCE})",
     )
 
     fix = commands.add_parser(
@@ -112,8 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--write", "-w", action="store_true", help="rewrite the files in place (atomically)")
     mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
     fix.add_argument(
-        "--min-confidence", type=_confidence, default=DEFAULT_FIX_CONFIDENCE, metavar="X",
-        help=f"apply findings at or above this confidence (default: {DEFAULT_FIX_CONFIDENCE})",
+        "--min-confidence", type=_confidence, metavar="X",
+        help=f"apply findings at or above this confidence (default: the config's fix-confidence, "
+             f"else {DEFAULT_FIX_CONFIDENCE})",
     )
 
     review = commands.add_parser(
@@ -126,13 +137,49 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("paths", nargs="+", metavar="PATH", help="files to review (not standard input)")
     _add_detector_options(review)
     review.add_argument(
-        "--min-confidence", type=_confidence, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
-        help=f"show findings at or above this confidence (default: {DEFAULT_MIN_CONFIDENCE})",
+        "--min-confidence", type=_confidence, metavar="X",
+        help=f"show findings at or above this confidence (default: the config's min-confidence, "
+             f"else {DEFAULT_MIN_CONFIDENCE})",
     )
     review.add_argument(
         "--fresh", action="store_true", help="ignore the decisions kept from an earlier review of the same file",
     )
     return parser
+
+
+def read_config(options: argparse.Namespace) -> Config:
+    """The configuration file's settings (none with --no-config); a bad file is a usage error."""
+    if options.no_config:
+        return Config()
+    try:
+        if options.config is not None:
+            if not options.config.is_file():
+                raise UsageError(f"--config: no such file {options.config}")
+            return config.load(options.config)
+        first = next((p for p in options.paths if p != STDIN), None)
+        return config.discover(Path(first) if first else Path.cwd())
+    except config.ConfigError as error:
+        raise UsageError(str(error)) from None
+
+
+def apply_config(options: argparse.Namespace, settings: Config) -> None:
+    """Fill in what the command line left open from the configuration, then from the defaults."""
+    if options.min_confidence is None:
+        if options.command == "fix":
+            options.min_confidence = settings.fix_confidence
+            if options.min_confidence is None:
+                options.min_confidence = DEFAULT_FIX_CONFIDENCE
+        else:
+            options.min_confidence = settings.min_confidence
+            if options.min_confidence is None:
+                options.min_confidence = DEFAULT_MIN_CONFIDENCE
+    options.deep_source = "--deep"
+    if options.deep is None:
+        options.deep = bool(settings.deep)
+        options.deep_source = f"deep = true in {config.shown(settings.path)}" if settings.path else "--deep"
+    options.disable = [*settings.disable, *options.disable]
+    if options.languagetool is None:
+        options.languagetool = settings.languagetool
 
 
 def make_checker(options: argparse.Namespace) -> Checker:
@@ -141,13 +188,14 @@ def make_checker(options: argparse.Namespace) -> Checker:
     rules = tuple(n for n in ALL_RULES if n not in disabled)
     unknown = disabled - set(ALL_DICTIONARIES) - set(ALL_RULES)
     if unknown:
-        raise UsageError(f"--disable: no dictionary or rule named {', '.join(sorted(unknown))}")
+        where = f"disable (in {config.shown(options.config_path)})" if options.config_path else "--disable"
+        raise UsageError(f"{where}: no dictionary or rule named {', '.join(sorted(unknown))}")
     if options.deep:
         from respin.lm import INSTALL_HINT, available, missing_modules
 
         if not available():
             raise UsageError(
-                f"--deep needs the language model extra (missing: {', '.join(missing_modules())}); "
+                f"{options.deep_source} needs the language model extra (missing: {', '.join(missing_modules())}); "
                 f"install it with: {INSTALL_HINT}"
             )
     return Checker(min_confidence=options.min_confidence, dictionaries=dictionaries, rules=rules,
@@ -155,7 +203,7 @@ def make_checker(options: argparse.Namespace) -> Checker:
 
 
 def make_grammar_detector(options: argparse.Namespace) -> LanguageToolDetector | None:
-    """The LanguageTool detector the command line or the environment asks for, if any."""
+    """The LanguageTool detector the command line, the configuration or the environment asks for, if any."""
     if not (options.languagetool or os.environ.get("RESPIN_LANGUAGETOOL") or os.environ.get("LTP_PATH")):
         return None  # not configured: do not even import the adapter (start-up time)
     from respin.grammar import LanguageToolDetector, detector_from_env
@@ -291,6 +339,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     options = parser.parse_args(argv)  # argparse exits 2 on usage errors
     try:
+        settings = read_config(options)
+        options.config_path = settings.path
+        apply_config(options, settings)
         checker = make_checker(options)
         grammar = _Grammar(make_grammar_detector(options))
         try:

@@ -525,6 +525,24 @@ def test_cli_merges_grammar_findings_with_respins_own(
     assert out.err == ""
 
 
+def test_cli_reads_the_server_from_the_configuration(
+    serve: Callable[..., tuple[str, FakeLanguageTool]], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`languagetool = URL` in [tool.respin] turns the grammar backend on; --no-config turns it off again."""
+    from respin import cli
+
+    url, _ = serve()
+    (tmp_path / "pyproject.toml").write_text(f'[tool.respin]\nlanguagetool = "{url}"\n', encoding="utf-8")
+    article = tmp_path / "basic.txt"
+    article.write_text(fixture_text("basic"), encoding="utf-8")
+    cli.main(["check", "--format", "jsonl", str(article)])
+    rules = [json.loads(line)["rule"] for line in capsys.readouterr().out.splitlines()]
+    assert any(rule.startswith("languagetool:") for rule in rules)
+    cli.main(["check", "--format", "jsonl", "--no-config", str(article)])
+    rules = [json.loads(line)["rule"] for line in capsys.readouterr().out.splitlines()]
+    assert not any(rule.startswith("languagetool:") for rule in rules)
+
+
 def test_cli_warns_once_and_goes_on_when_the_server_is_down(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

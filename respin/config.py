@@ -1,0 +1,150 @@
+"""Project configuration: `[tool.respin]` in pyproject.toml, or a `.respin.toml` file.
+
+The configuration is found by walking up from the directory of the first path
+checked (the current directory for standard input): in each directory a
+`.respin.toml` (its top-level keys are respin's settings) wins over a
+`pyproject.toml` with a `[tool.respin]` table; a pyproject.toml without that
+table is passed over. `--config FILE` names the file instead, `--no-config`
+ignores every file. Command-line options win over the file.
+
+Keys (all optional)::
+
+    min-confidence = 0.5              # report findings at or above this (check, review)
+    fix-confidence = 0.8              # apply findings at or above this (fix)
+    disable = ["joined-words"]        # dictionaries and rules to turn off
+    deep = false                      # let the language model verify findings
+    languagetool = "http://localhost:8081"   # a LanguageTool server to ask
+
+An unknown key, a value of the wrong type or out of range, or a file that is not
+valid TOML raises `ConfigError` naming the file and the key: the command line
+turns it into exit code 2.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+LOCAL_FILE = ".respin.toml"
+PYPROJECT = "pyproject.toml"
+
+
+class ConfigError(Exception):
+    """A configuration file respin cannot use; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings read from a file; None (or empty) where the file says nothing."""
+
+    path: Path | None = None
+    min_confidence: float | None = None
+    fix_confidence: float | None = None
+    disable: tuple[str, ...] = field(default_factory=tuple)
+    deep: bool | None = None
+    languagetool: str | None = None
+
+
+def _confidence(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where}: expected a number between 0 and 1, got {value!r}")
+    if not 0.0 <= value <= 1.0:
+        raise ConfigError(f"{where}: must be between 0 and 1, got {value}")
+    return float(value)
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: expected a list of names, e.g. [\"joined-words\"], got {value!r}")
+    return tuple(value)
+
+
+def _bool(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, got {value!r}")
+    return value
+
+
+def _url(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: expected an http:// or https:// URL, got {value!r}")
+    return value
+
+
+#: key in the file -> (Config field, validator)
+_KEYS = {
+    "min-confidence": ("min_confidence", _confidence),
+    "fix-confidence": ("fix_confidence", _confidence),
+    "disable": ("disable", _names),
+    "deep": ("deep", _bool),
+    "languagetool": ("languagetool", _url),
+}
+
+
+def parse(table: dict[str, Any], path: Path, section: str) -> Config:
+    """Validate one settings table (`section`, e.g. "[tool.respin]", names it in messages)."""
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            known = ", ".join(_KEYS)
+            inside = f" in {section}" if section else ""
+            raise ConfigError(f"{shown(path)}: unknown key {key!r}{inside} (known keys: {known})")
+        name, validate = _KEYS[key]
+        values[name] = validate(value, f"{shown(path)}: {section + ' ' if section else ''}{key}")
+    return Config(path=path, **values)
+
+
+def shown(path: Path) -> str:
+    """How messages name a configuration file: relative to the current directory when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{shown(path)}: not valid TOML ({error})") from None
+    except OSError as error:
+        raise ConfigError(f"{shown(path)}: cannot read ({error.strerror or error})") from None
+
+
+def load(path: Path) -> Config:
+    """Read settings from a `.respin.toml` (top level) or a pyproject.toml (`[tool.respin]`)."""
+    document = _read_toml(path)
+    if path.name == PYPROJECT:
+        tool = document.get("tool", {})
+        table = tool.get("respin", {}) if isinstance(tool, dict) else {}
+        if not isinstance(table, dict):
+            raise ConfigError(f"{shown(path)}: [tool.respin] must be a table")
+        return parse(table, path, "[tool.respin]")
+    return parse(document, path, "")
+
+
+def _has_respin_table(path: Path) -> bool:
+    tool = _read_toml(path).get("tool", {})
+    return isinstance(tool, dict) and "respin" in tool
+
+
+def find(start: Path) -> Path | None:
+    """The configuration file that applies to `start` (a file or directory), or None."""
+    folder = start if start.is_dir() else start.parent
+    for directory in [folder.resolve(), *folder.resolve().parents]:
+        local = directory / LOCAL_FILE
+        if local.is_file():
+            return local
+        pyproject = directory / PYPROJECT
+        if pyproject.is_file() and _has_respin_table(pyproject):
+            return pyproject
+    return None
+
+
+def discover(start: Path) -> Config:
+    """The settings that apply to `start`: those of the file `find` finds, or none."""
+    path = find(start)
+    return load(path) if path is not None else Config()

@@ -1,0 +1,90 @@
+"""Configuration files: where they are found, what they may say, and how bad ones are reported."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from respin import config
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_pyproject_table_is_found_walking_up(tmp_path: Path) -> None:
+    """A [tool.respin] table in a parent directory applies to files below it."""
+    pyproject = _write(tmp_path / "pyproject.toml", '[tool.respin]\nmin-confidence = 0.7\ndeep = true\n')
+    article = _write(tmp_path / "docs" / "news" / "a.txt", "text")
+    assert config.find(article) == pyproject
+    settings = config.discover(article)
+    assert (settings.min_confidence, settings.deep, settings.path) == (0.7, True, pyproject)
+
+
+def test_local_file_wins_and_pyproject_without_table_is_passed_over(tmp_path: Path) -> None:
+    """.respin.toml beats pyproject.toml in the same folder; a pyproject without [tool.respin] is skipped."""
+    _write(tmp_path / "sub" / "pyproject.toml", '[project]\nname = "x"\n')
+    local = _write(tmp_path / ".respin.toml", 'disable = ["joined-words"]\nlanguagetool = "http://localhost:8081"\n')
+    settings = config.discover(tmp_path / "sub" / "a.txt")
+    assert settings.path == local
+    assert settings.disable == ("joined-words",)
+    assert settings.languagetool == "http://localhost:8081"
+    _write(tmp_path / "sub" / "pyproject.toml", "[tool.respin]\nfix-confidence = 0.9\n")
+    assert config.discover(tmp_path / "sub" / "a.txt").fix_confidence == 0.9
+
+
+def test_no_file_gives_empty_settings(tmp_path: Path) -> None:
+    """Without any file every setting is left to the command line and the defaults."""
+    settings = config.discover(tmp_path / "a.txt")
+    assert settings == config.Config()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("min-confidance = 0.5\n", "unknown key 'min-confidance'"),
+        ("min-confidence = 1.5\n", "min-confidence: must be between 0 and 1"),
+        ('min-confidence = "high"\n', "min-confidence: expected a number"),
+        ("deep = 1\n", "deep: expected true or false"),
+        ('disable = "joined-words"\n', "disable: expected a list of names"),
+        ('languagetool = "localhost:8081"\n', "languagetool: expected an http:// or https:// URL"),
+        ("deep = \n", "not valid TOML"),
+    ],
+)
+def test_bad_files_name_the_file_and_the_key(tmp_path: Path, text: str, message: str) -> None:
+    """Each mistake is reported with the file's path and what is wrong with which key."""
+    path = _write(tmp_path / ".respin.toml", text)
+    with pytest.raises(config.ConfigError) as error:
+        config.load(path)
+    assert str(path) in str(error.value) and message in str(error.value)
+
+
+def test_pyproject_key_errors_name_the_table(tmp_path: Path) -> None:
+    """In pyproject.toml the message says the key is in [tool.respin]."""
+    path = _write(tmp_path / "pyproject.toml", "[tool.respin]\ncolour = true\n")
+    with pytest.raises(config.ConfigError, match=r"unknown key 'colour' in \[tool.respin\]"):
+        config.load(path)
+
+
+def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
+    """Options given on the command line override the file; the rest come from it, then the defaults."""
+    from respin import cli
+
+    _write(tmp_path / ".respin.toml", 'deep = true\nmin-confidence = 0.7\nfix-confidence = 0.95\ndisable = ["a-an"]\n')
+    article = str(_write(tmp_path / "a.txt", "text"))
+
+    def resolved(*args: str) -> tuple[object, ...]:
+        options = cli.build_parser().parse_args([*args, article])
+        settings = cli.read_config(options)
+        cli.apply_config(options, settings)
+        return options.deep, options.min_confidence, options.disable
+
+    assert resolved("check") == (True, 0.7, ["a-an"])
+    assert resolved("check", "--no-deep", "--min-confidence", "0.5", "--disable", "doubled-word") == (
+        False, 0.5, ["a-an", "doubled-word"]
+    )
+    assert resolved("fix") == (True, 0.95, ["a-an"])
+    assert resolved("check", "--no-config") == (False, 0.5, [])
