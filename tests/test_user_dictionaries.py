@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import pickle
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -245,3 +247,28 @@ def test_parallel_check_uses_user_dictionaries_and_allowed_phrases(tmp_path: Pat
                                         allowed=("the the",)))
     assert parallel == serial
     assert {f.rule for f in serial} == {"house", "fingerprints"}
+
+
+def test_cli_reads_config_dictionaries_beside_the_config_from_a_subfolder(tmp_path: Path) -> None:
+    """Run from a folder below the configuration, its relative dictionary and allow-file paths still resolve."""
+    project = tmp_path / "project"
+    (project / "words").mkdir(parents=True)
+    (project / "docs").mkdir()
+    (project / ".respin.toml").write_text(
+        'dictionaries = ["words/house.txt"]\nallow-file = "words/allowed.txt"\n', encoding="utf-8"
+    )
+    (project / "words" / "house.txt").write_text(HOUSE, encoding="utf-8")
+    (project / "words" / "allowed.txt").write_text("final march\n", encoding="utf-8")
+    (project / "docs" / "a.txt").write_text("The mutual chiefs of team led the final march.\n", encoding="utf-8")
+    def check() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "respin", "check", "a.txt"], cwd=project / "docs",
+                              capture_output=True, text=True, timeout=60, check=False)
+
+    result = check()
+    assert (result.returncode, result.stderr) == (1, "")
+    assert result.stdout == "a.txt:1:5: mutual chiefs of team -> Joint Chiefs of Staff [house, 0.95]\n"
+    (project / "words" / "house.txt").write_text("Bad->x\n", encoding="utf-8")
+    result = check()
+    where = f"dictionaries (in {project / '.respin.toml'})"
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == f"respin: {where}: {project / 'words' / 'house.txt'}:1: key 'Bad' must be lower case\n"
