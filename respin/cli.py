@@ -18,9 +18,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from respin import __version__, config
+from respin.allowed_phrases import AllowFileError, read_allow_file
 from respin.config import Config
-from respin.dictionary import REGISTRY
-from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker, check_text
+from respin.dictionary import REGISTRY, UserDictionaryError, user_dictionary_name
+from respin.engine import (
+    ALL_DICTIONARIES,
+    ALL_RULES,
+    DEFAULT_MIN_CONFIDENCE,
+    Checker,
+    check_text,
+    check_user_dictionary_names,
+)
 from respin.files import STDIN, Document, InputError, display_name, read_document, write_document
 from respin.finding import Finding
 from respin.fixer import apply, auto_decisions
@@ -53,6 +61,12 @@ def _confidence(value: str) -> float:
     return number
 
 
+def _phrase(value: str) -> str:
+    if not any(ch.isalnum() for ch in value):
+        raise argparse.ArgumentTypeError(f"{value!r} has no word in it")
+    return value
+
+
 def _detectors_epilog() -> str:
     lines = ["dictionaries (name: category, confidence):"]
     for spec in REGISTRY:
@@ -69,6 +83,22 @@ def _add_detector_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--disable", action="append", default=[], metavar="NAME",
         help="turn off a dictionary or rule by name (repeatable; names are listed below)",
+    )
+    parser.add_argument(
+        "--dictionary", action="append", default=[], metavar="FILE",
+        help="also flag the phrases of this dictionary file (respin's dictionary format; comments '# category: C' "
+             "and '# confidence: X' say what its findings get, by default collocation, 0.9; its name, for "
+             "--disable and reports, is the file's stem; repeatable; adds to the config's dictionaries)",
+    )
+    parser.add_argument(
+        "--allow", action="append", default=[], type=_phrase, metavar="PHRASE",
+        help="never flag this phrase or anything inside it (whole words, any case; repeatable; "
+             "adds to the config's allow)",
+    )
+    parser.add_argument(
+        "--allow-file", action="append", default=[], metavar="FILE",
+        help="never flag the phrases in this file, one a line, # comments (repeatable; adds to the config's "
+             "allow-file)",
     )
     parser.add_argument(
         "--deep", action=argparse.BooleanOptionalAction, default=None,
@@ -180,13 +210,47 @@ def apply_config(options: argparse.Namespace, settings: Config) -> None:
     options.disable = [*settings.disable, *options.disable]
     if options.languagetool is None:
         options.languagetool = settings.languagetool
+    # Files are named as messages show them, each with where it was named (for error messages).
+    in_file = f" (in {config.shown(settings.path)})" if settings.path else ""
+    options.dictionary = _sourced(settings.dictionaries, f"dictionaries{in_file}", options.dictionary, "--dictionary")
+    options.allow_file = _sourced(settings.allow_files, f"allow-file{in_file}", options.allow_file, "--allow-file")
+    options.allow = [*settings.allow, *options.allow]
+
+
+def _sourced(from_config: Sequence[Path], config_source: str, given: Sequence[str], option: str) -> dict[str, str]:
+    """path -> where it was named, configuration first, each file once (however it is spelt)."""
+    named: dict[str, str] = {}
+    seen: set[Path] = set()
+    for path, source in [*((config.shown(p), config_source) for p in from_config), *((p, option) for p in given)]:
+        resolved = Path(path).resolve()
+        if resolved not in seen:
+            seen.add(resolved)
+            named[path] = source
+    return named
+
+
+def _allowed_phrases(options: argparse.Namespace) -> tuple[str, ...]:
+    """The phrases of --allow and the allow setting, then those of the allow files."""
+    phrases = list(options.allow)
+    for path, source in options.allow_file.items():
+        try:
+            phrases.extend(read_allow_file(path))
+        except AllowFileError as error:
+            raise UsageError(f"{source}: {error}") from None
+    return tuple(phrases)
 
 
 def make_checker(options: argparse.Namespace) -> Checker:
     disabled = set(options.disable)
     dictionaries = tuple(n for n in ALL_DICTIONARIES if n not in disabled)
     rules = tuple(n for n in ALL_RULES if n not in disabled)
-    unknown = disabled - set(ALL_DICTIONARIES) - set(ALL_RULES)
+    user_sources: dict[str, str] = options.dictionary
+    try:
+        check_user_dictionary_names(list(user_sources))
+    except UserDictionaryError as error:
+        raise UsageError(f"{user_sources[error.path]}: {error}") from None
+    user = tuple(path for path in user_sources if user_dictionary_name(path) not in disabled)
+    unknown = disabled - set(ALL_DICTIONARIES) - set(ALL_RULES) - {user_dictionary_name(p) for p in user_sources}
     if unknown:
         where = f"disable (in {config.shown(options.config_path)})" if options.config_path else "--disable"
         raise UsageError(f"{where}: no dictionary or rule named {', '.join(sorted(unknown))}")
@@ -198,8 +262,12 @@ def make_checker(options: argparse.Namespace) -> Checker:
                 f"{options.deep_source} needs the language model extra (missing: {', '.join(missing_modules())}); "
                 f"install it with: {INSTALL_HINT}"
             )
-    return Checker(min_confidence=options.min_confidence, dictionaries=dictionaries, rules=rules,
-                   deep=options.deep)
+    allowed = _allowed_phrases(options)
+    try:
+        return Checker(min_confidence=options.min_confidence, dictionaries=dictionaries, rules=rules,
+                       deep=options.deep, extra_dictionaries=user, allowed=allowed)
+    except UserDictionaryError as error:
+        raise UsageError(f"{user_sources[error.path]}: {error}") from None
 
 
 def make_grammar_detector(options: argparse.Namespace) -> LanguageToolDetector | None:

@@ -14,6 +14,11 @@ Keys (all optional)::
     disable = ["joined-words"]        # dictionaries and rules to turn off
     deep = false                      # let the language model verify findings
     languagetool = "http://localhost:8081"   # a LanguageTool server to ask
+    dictionaries = ["house-style.txt"]       # user dictionaries (format of dictionaries/)
+    allow = ["The The"]               # phrases never to flag (whole words, any case)
+    allow-file = "allowed-phrases.txt"       # more of them, one a line (a path or a list of paths)
+
+Paths are relative to the folder of the file that names them.
 
 An unknown key, a value of the wrong type or out of range, or a file that is not
 valid TOML raises `ConfigError` naming the file and the key: the command line
@@ -45,6 +50,9 @@ class Config:
     disable: tuple[str, ...] = field(default_factory=tuple)
     deep: bool | None = None
     languagetool: str | None = None
+    dictionaries: tuple[Path, ...] = field(default_factory=tuple)
+    allow: tuple[str, ...] = field(default_factory=tuple)
+    allow_files: tuple[Path, ...] = field(default_factory=tuple)
 
 
 def _confidence(value: Any, where: str) -> float:
@@ -73,6 +81,25 @@ def _url(value: Any, where: str) -> str:
     return value
 
 
+def _paths(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ConfigError(f"{where}: expected a list of file paths, e.g. [\"house-style.txt\"], got {value!r}")
+    return tuple(value)
+
+
+def _path_or_paths(value: Any, where: str) -> tuple[str, ...]:
+    return _paths([value] if isinstance(value, str) else value, where)
+
+
+def _phrases(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: expected a list of phrases, e.g. [\"The The\"], got {value!r}")
+    for item in value:
+        if not any(ch.isalnum() for ch in item):
+            raise ConfigError(f"{where}: {item!r} has no word in it")
+    return tuple(value)
+
+
 #: key in the file -> (Config field, validator)
 _KEYS = {
     "min-confidence": ("min_confidence", _confidence),
@@ -80,7 +107,12 @@ _KEYS = {
     "disable": ("disable", _names),
     "deep": ("deep", _bool),
     "languagetool": ("languagetool", _url),
+    "dictionaries": ("dictionaries", _paths),
+    "allow": ("allow", _phrases),
+    "allow-file": ("allow_files", _path_or_paths),
 }
+#: Config fields holding paths, which are relative to the configuration file's folder.
+_PATH_FIELDS = ("dictionaries", "allow_files")
 
 
 def parse(table: dict[str, Any], path: Path, section: str) -> Config:
@@ -93,6 +125,9 @@ def parse(table: dict[str, Any], path: Path, section: str) -> Config:
             raise ConfigError(f"{shown(path)}: unknown key {key!r}{inside} (known keys: {known})")
         name, validate = _KEYS[key]
         values[name] = validate(value, f"{shown(path)}: {section + ' ' if section else ''}{key}")
+    for name in _PATH_FIELDS:
+        if name in values:
+            values[name] = tuple(path.parent / Path(item).expanduser() for item in values[name])
     return Config(path=path, **values)
 
 

@@ -19,14 +19,22 @@ whole-word and case-insensitively; suggestions keep their own capitals.
 `REGISTRY` lists every dictionary with its category and confidence: the CLI help,
 the engine and the tests all read it, so a file that is not registered fails the
 tests.
+
+A user dictionary (`load_user`: the `dictionaries` setting, `--dictionary FILE`)
+has the same format and is never registered: it is named after its file's stem,
+says its category and confidence in header comments (`# category: entity`,
+`# confidence: 0.95`; by default collocation, 0.9), and, being untrusted, every
+line goes through the full validator, plus the checks that make sense within
+one file (no key twice, no suggestion that is itself a key of the file).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from respin.finding import Category
@@ -42,6 +50,14 @@ _KEY = re.compile(r"^[^\W_](?:[\w '’.\-/&+()]*[\w.)])?$")
 
 class DictionaryError(ValueError):
     """A malformed dictionary line; the message names the file and line."""
+
+
+class UserDictionaryError(DictionaryError):
+    """A user dictionary respin cannot use; `path` is the file as it was named, the message says why."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 @dataclass(frozen=True)
@@ -296,3 +312,130 @@ def spec_named(name: str) -> DictionarySpec:
             return spec
     known = ", ".join(s.name for s in REGISTRY)
     raise KeyError(f"no dictionary named {name!r} (known: {known})")
+
+
+#: A user dictionary's category and confidence when its header does not name them.
+DEFAULT_USER_CATEGORY = Category.COLLOCATION
+DEFAULT_USER_CONFIDENCE = 0.9
+#: Header comments of a user dictionary that say what its entries mean.
+_DIRECTIVE = re.compile(r"^#\s*(category|confidence|description)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+
+
+def user_dictionary_name(path: str) -> str:
+    """The name a user dictionary goes by (for `--disable` and in reports): its file's stem."""
+    return Path(path).stem
+
+
+@dataclass(frozen=True)
+class UserDictionary:
+    """A dictionary file the user supplies: its spec (named after the file) and its validated entries."""
+
+    path: str
+    spec: DictionarySpec
+    entries: tuple[Entry, ...]
+
+
+def load_user(path: str) -> UserDictionary:
+    """Read and validate a user dictionary, once per process while the file stays unchanged.
+
+    Raises `UserDictionaryError` naming the file (and the line, for a bad entry).
+    """
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise UserDictionaryError(path, f"{path}: no such file") from None
+    except OSError as error:
+        raise UserDictionaryError(path, f"{path}: cannot read ({error.strerror or error})") from None
+    if Path(path).is_dir():
+        raise UserDictionaryError(path, f"{path}: is a directory")
+    return _load_user(path, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=64)
+def _load_user(path: str, mtime_ns: int, size: int) -> UserDictionary:
+    """`load_user` for one version of the file (the stamp is part of the cache key)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise UserDictionaryError(path, f"{path}: cannot read ({error.strerror or error})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UserDictionaryError(path, f"{path}:{line}: not valid UTF-8") from None
+    return parse_user(path, text)
+
+
+def parse_user(path: str, text: str) -> UserDictionary:
+    """Validate the text of a user dictionary named `path`; see `load_user`."""
+    header: dict[str, tuple[str, int]] = {}
+    entries: list[Entry] = []
+    first_at: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        where = f"{path}:{number}"
+        directive = _DIRECTIVE.match(line)
+        if directive:
+            name = directive.group(1).lower()
+            if entries:
+                raise UserDictionaryError(path, f"{where}: '# {name}:' must come before the first entry")
+            if name in header:
+                raise UserDictionaryError(path, f"{where}: '# {name}:' given twice (first on line {header[name][1]})")
+            header[name] = (directive.group(2), number)
+            continue
+        try:
+            entry = parse_line(line, where)
+        except DictionaryError as error:
+            raise UserDictionaryError(path, str(error)) from None
+        if entry is None:
+            continue
+        key = entry.key.replace("’", "'")  # the text is matched with its apostrophes straightened
+        if key in first_at:
+            raise UserDictionaryError(path, f"{where}: key {key!r} already on line {first_at[key]}")
+        first_at[key] = number
+        entries.append(Entry(key, entry.suggestions, entry.autofix, entry.reason, entry.conditions, number))
+    for entry in entries:
+        for suggestion in entry.suggestions:
+            as_key = suggestion.lower().replace("’", "'")
+            if as_key == entry.key:
+                raise UserDictionaryError(
+                    path,
+                    f"{path}:{entry.line}: suggestion {suggestion!r} differs from its key only in case; keys match "
+                    f"any case, so the repaired text would be flagged again",
+                )
+            if as_key in first_at:
+                raise UserDictionaryError(
+                    path,
+                    f"{path}:{entry.line}: suggestion {suggestion!r} is itself a key of this file "
+                    f"(line {first_at[as_key]}): fixing would leave a phrase it flags",
+                )
+    spec = DictionarySpec(
+        name=user_dictionary_name(path),
+        category=_user_category(path, header.get("category")),
+        confidence=_user_confidence(path, header.get("confidence")),
+        description=header["description"][0] if "description" in header else f"listed in {path}",
+    )
+    return UserDictionary(path, spec, tuple(entries))
+
+
+def _user_category(path: str, given: tuple[str, int] | None) -> Category:
+    if given is None:
+        return DEFAULT_USER_CATEGORY
+    value, number = given
+    try:
+        return Category(value.lower())
+    except ValueError:
+        known = ", ".join(c.value for c in Category)
+        raise UserDictionaryError(path, f"{path}:{number}: unknown category {value!r} (known: {known})") from None
+
+
+def _user_confidence(path: str, given: tuple[str, int] | None) -> float:
+    if given is None:
+        return DEFAULT_USER_CONFIDENCE
+    value, number = given
+    try:
+        confidence = float(value)
+    except ValueError:
+        confidence = -1.0
+    if not 0.0 <= confidence <= 1.0:
+        raise UserDictionaryError(path, f"{path}:{number}: confidence must be a number between 0 and 1, got {value!r}")
+    return confidence

@@ -2,11 +2,13 @@
 
 `check_text(text, checker)` is pure: no printing, prompting, file or network
 I/O beyond loading its resources. A `Checker` holds the configuration
-(dictionaries, rules, threshold, deep tier) and the resources built from it
-(the phrase index, the lexicon, with `deep` the language model), built lazily on
-first use and once per process; it pickles without them, so a worker process
-rebuilds its own. Detectors that talk to a server (LanguageTool) run outside and
-hand their findings in through `extra`.
+(dictionaries, user dictionary files, allowed phrases, rules, threshold, deep
+tier) and the resources built from it (the phrase index, the lexicon, with
+`deep` the language model), built lazily on first use and once per process; it
+pickles without them, so a worker process rebuilds its own (user dictionaries
+are read and validated when the Checker is made, so a bad one fails at once).
+Detectors that talk to a server (LanguageTool) run outside and hand their
+findings in through `extra`.
 
 Rules with a gate (`Rule.gate`, see `respin.evidence`) guess at damage no list
 records, which is worth showing only where damage is expected: they run once
@@ -32,7 +34,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from respin import case_rules
-from respin.dictionary import REGISTRY, DictionarySpec, spec_named
+from respin.allowed_phrases import AllowedPhrases
+from respin.dictionary import (
+    REGISTRY,
+    DictionarySpec,
+    UserDictionary,
+    UserDictionaryError,
+    load_user,
+    spec_named,
+    user_dictionary_name,
+)
 from respin.finding import Category, Finding
 from respin.lexicon import Lexicon, shared_lexicon
 from respin.phrase_index import PhraseIndex
@@ -59,6 +70,10 @@ class Checker:
     parallel_min_chars: int = 1_000_000
     #: Let the language model confirm, re-rank or reject uncertain findings (the `lm` extra; slower).
     deep: bool = False
+    #: User dictionary files (same format as the shipped ones; see `respin.dictionary.load_user`).
+    extra_dictionaries: tuple[str, ...] = ()
+    #: Phrases never to flag, whichever detector finds them (see `respin.allowed_phrases`).
+    allowed: tuple[str, ...] = ()
     _index: PhraseIndex | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -70,11 +85,15 @@ class Checker:
             if spec.role == "gazetteer":
                 raise ValueError(f"{spec.name} is read by rules, not matched: it cannot be enabled as a dictionary")
         self._rules: tuple[Rule, ...] = tuple(rule_named(n) for n in self.rules)
+        # So are bad user dictionaries and allowed phrases (a file is read once per process).
+        self.extra_dictionaries, self.allowed = tuple(self.extra_dictionaries), tuple(self.allowed)
+        self._user: tuple[UserDictionary, ...] = load_user_dictionaries(self.extra_dictionaries)
+        self._allowed = AllowedPhrases(self.allowed)
 
     @property
     def phrase_index(self) -> PhraseIndex:
         if self._index is None:
-            self._index = PhraseIndex(self._specs)
+            self._index = PhraseIndex(self._specs, self._user)
         return self._index
 
     @property
@@ -84,7 +103,8 @@ class Checker:
     def __getstate__(self) -> dict[str, Any]:
         # Configuration only: the index is rebuilt, and rules and dictionaries are looked
         # up again by name, in the process that unpickles it.
-        return {name: value for name, value in self.__dict__.items() if name not in ("_index", "_specs", "_rules")}
+        derived = ("_index", "_specs", "_rules", "_user", "_allowed")
+        return {name: value for name, value in self.__dict__.items() if name not in derived}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
@@ -97,6 +117,7 @@ def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> li
 
     `extra` are findings from detectors that live outside the engine because they do
     I/O (a LanguageTool server): they are merged and de-overlapped with the rest.
+    A finding inside one of the checker's allowed phrases is dropped, whatever found it.
     """
     jobs = checker.jobs or os.cpu_count() or 1
     facts = document_facts(text, checker)
@@ -105,16 +126,53 @@ def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> li
         found = _find_in_chunks(text, checker, jobs, facts)
     else:
         found = _find(whole, checker, None, facts)
+    # Allowed phrases are dropped before the gates look: allowed wording is no sign of spinning.
+    allowed = checker._allowed.spans(whole)
+    found = allowed.drop_covered(found)
     for rule in checker._rules:
         if rule.gate is not None and rule.gate(whole, found):
-            found.extend(rule.find(whole, checker.lexicon))
-    found.extend(extra)
+            found.extend(allowed.drop_covered(list(rule.find(whole, checker.lexicon))))
+    found.extend(allowed.drop_covered(extra))
     if checker.deep:
         from respin.deep import verify
 
         found = verify(text, found)
     kept = [f for f in found if f.confidence >= checker.min_confidence]
     return resolve_overlaps(merge_case_repairs(kept))
+
+
+def check_user_dictionary_names(paths: Sequence[str]) -> None:
+    """Raise `UserDictionaryError` if a user dictionary's name is a shipped dictionary's, a rule's or another's."""
+    taken = {spec.name: "a shipped dictionary" for spec in REGISTRY} | {rule.name: "a rule" for rule in RULES}
+    for path in paths:
+        name = user_dictionary_name(path)
+        if name in taken:
+            raise UserDictionaryError(
+                path, f"{path}: its name {name!r} (the file's stem, used by --disable and in reports) "
+                      f"is taken by {taken[name]}: rename the file"
+            )
+        taken[name] = f"the user dictionary {path}"
+
+
+def load_user_dictionaries(paths: Sequence[str]) -> tuple[UserDictionary, ...]:
+    """Read and validate user dictionaries: names free and unique, no key in two of them.
+
+    Raises `UserDictionaryError` naming the file at fault.
+    """
+    check_user_dictionary_names(paths)
+    keys: dict[str, UserDictionary] = {}
+    loaded = []
+    for path in paths:
+        dictionary = load_user(path)
+        for entry in dictionary.entries:
+            if entry.key in keys:
+                other = keys[entry.key]
+                line = next(e.line for e in other.entries if e.key == entry.key)
+                message = f"{path}:{entry.line}: key {entry.key!r} is also in {other.path}:{line}"
+                raise UserDictionaryError(path, message)
+            keys[entry.key] = dictionary
+        loaded.append(dictionary)
+    return tuple(loaded)
 
 
 def document_facts(text: str, checker: Checker) -> dict[str, object]:

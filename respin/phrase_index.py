@@ -17,7 +17,15 @@ from functools import lru_cache
 import ahocorasick_rs
 
 from respin.casing import carry_case
-from respin.dictionary import ARROW, WITHIN_MARK, DictionarySpec, Entry, parse_trusted, shipped_lines
+from respin.dictionary import (
+    ARROW,
+    WITHIN_MARK,
+    DictionarySpec,
+    Entry,
+    UserDictionary,
+    parse_trusted,
+    shipped_lines,
+)
 from respin.finding import Finding
 from respin.lexicon import shared_lexicon
 from respin.textview import FoldedText, TextView, is_word_char, starts_sentence
@@ -28,15 +36,32 @@ class _Rule:
 
     __slots__ = ("_entry", "line", "number", "spec")
 
-    def __init__(self, spec: DictionarySpec, number: int, line: str) -> None:
+    def __init__(self, spec: DictionarySpec, number: int, line: str, entry: Entry | None = None) -> None:
         self.spec, self.number, self.line = spec, number, line
-        self._entry: Entry | None = None
+        self._entry: Entry | None = entry  # given for a user dictionary: already parsed by the validator
 
     @property
     def entry(self) -> Entry:
         if self._entry is None:
             self._entry = parse_trusted(self.line, self.spec.allow_list, self.number)
         return self._entry
+
+
+#: key -> (phrase rules, proximity rules with their word orders); one slot per distinct key
+_Slots = dict[str, tuple[list[_Rule], list[tuple[_Rule, tuple[str, ...], tuple[str, ...]]]]]
+
+
+def _add_proximity(slots: _Slots, rule: _Rule) -> None:
+    """File a proximity entry under its trigger word."""
+    words = tuple(rule.entry.key.split())
+    after: tuple[str, ...]
+    before: tuple[str, ...]
+    if len(words) == 2:
+        rare, common = sorted(words, key=shared_lexicon().count)
+        trigger, after, before = rare, (rare, common), (common, rare)
+    else:
+        trigger, after, before = words[0], words, ()
+    slots.setdefault(trigger, ([], []))[1].append((rule, after, before))
 
 
 class PhraseIndex:
@@ -47,28 +72,33 @@ class PhraseIndex:
     trigger (for two words, the rarer: PPS proximity ignores order, so the
     pattern is tried both ways around it); only where a trigger occurs is a
     pattern tried, so proximity costs next to nothing.
+
+    User dictionaries (`user`) are searched in the same pass. A user entry replaces a
+    shipped entry (spin or allowed) with the same key; otherwise overlaps resolve as
+    usual, the longest match winning.
     """
 
-    def __init__(self, specs: Sequence[DictionarySpec]) -> None:
-        # key -> (phrase rules, proximity triggers); one slot per distinct key
-        slots: dict[str, tuple[list[_Rule], list[tuple[_Rule, tuple[str, ...], tuple[str, ...]]]]] = {}
+    def __init__(self, specs: Sequence[DictionarySpec], user: Sequence[UserDictionary] = ()) -> None:
+        slots: _Slots = {}
+        replaced = {entry.key for dictionary in user for entry in dictionary.entries}
         for spec in specs:
             for number, line in shipped_lines(spec):
                 rule = _Rule(spec, number, line)
                 if WITHIN_MARK not in line:
                     key = line[: line.index(ARROW)]
+                    if replaced and key in replaced:
+                        continue
                     slot = slots.get(key) or slots.setdefault(key, ([], []))
                     slot[0].append(rule)
-                    continue
-                words = tuple(rule.entry.key.split())
-                after: tuple[str, ...]
-                before: tuple[str, ...]
-                if len(words) == 2:
-                    rare, common = sorted(words, key=shared_lexicon().count)
-                    trigger, after, before = rare, (rare, common), (common, rare)
+                elif rule.entry.key not in replaced:
+                    _add_proximity(slots, rule)
+        for dictionary in user:
+            for entry in dictionary.entries:
+                rule = _Rule(dictionary.spec, entry.line, "", entry)
+                if entry.within:
+                    _add_proximity(slots, rule)
                 else:
-                    trigger, after, before = words[0], words, ()
-                slots.setdefault(trigger, ([], []))[1].append((rule, after, before))
+                    slots.setdefault(entry.key, ([], []))[0].append(rule)
         keys = list(slots)
         self._payloads = list(slots.values())
         # Standard match kind with overlapping=True reports every key at every position.

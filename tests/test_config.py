@@ -51,6 +51,11 @@ def test_no_file_gives_empty_settings(tmp_path: Path) -> None:
         ("deep = 1\n", "deep: expected true or false"),
         ('disable = "joined-words"\n', "disable: expected a list of names"),
         ('languagetool = "localhost:8081"\n', "languagetool: expected an http:// or https:// URL"),
+        ('dictionaries = "house.txt"\n', "dictionaries: expected a list of file paths"),
+        ('dictionaries = ["house.txt", ""]\n', "dictionaries: expected a list of file paths"),
+        ("allow = [1]\n", "allow: expected a list of phrases"),
+        ('allow = ["ok", "--"]\n', "allow: '--' has no word in it"),
+        ("allow-file = 3\n", "allow-file: expected a list of file paths"),
         ("deep = \n", "not valid TOML"),
     ],
 )
@@ -88,3 +93,35 @@ def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
     )
     assert resolved("fix") == (True, 0.95, ["a-an"])
     assert resolved("check", "--no-config") == (False, 0.5, [])
+
+
+def test_user_lists_are_read_with_paths_relative_to_the_file(tmp_path: Path) -> None:
+    """dictionaries and allow-file name files beside the configuration, wherever respin runs from."""
+    _write(tmp_path / "pyproject.toml", """[tool.respin]
+dictionaries = ["words/house.txt", "/srv/shared/style.txt"]
+allow = ["The The", "final march"]
+allow-file = "words/allowed.txt"
+""")
+    settings = config.discover(tmp_path / "docs" / "a.txt")
+    assert settings.dictionaries == (tmp_path / "words" / "house.txt", Path("/srv/shared/style.txt"))
+    assert settings.allow == ("The The", "final march")
+    assert settings.allow_files == (tmp_path / "words" / "allowed.txt",)
+    _write(tmp_path / ".respin.toml", 'allow-file = ["a.txt", "b.txt"]\n')
+    assert config.discover(tmp_path / "a.txt").allow_files == (tmp_path / "a.txt", tmp_path / "b.txt")
+
+
+def test_command_line_adds_to_the_user_lists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--dictionary, --allow and --allow-file add to the file's lists; a file named twice counts once."""
+    from respin import cli
+
+    monkeypatch.chdir(tmp_path)
+    _write(tmp_path / ".respin.toml", 'dictionaries = ["house.txt"]\nallow = ["The The"]\nallow-file = "ok.txt"\n')
+    article = str(_write(tmp_path / "a.txt", "text"))
+    options = cli.build_parser().parse_args([
+        "check", "--dictionary", "style.txt", "--dictionary", "./house.txt", "--allow", "final march",
+        "--allow-file", "more.txt", article,
+    ])
+    cli.apply_config(options, cli.read_config(options))
+    assert options.dictionary == {"house.txt": "dictionaries (in .respin.toml)", "style.txt": "--dictionary"}
+    assert options.allow == ["The The", "final march"]
+    assert options.allow_file == {"ok.txt": "allow-file (in .respin.toml)", "more.txt": "--allow-file"}
