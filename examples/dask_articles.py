@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import math
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -134,7 +135,9 @@ def run(
     """Check every article under `input_dir`, writing `output_dir/part-NNNNN.jsonl` per partition.
 
     `checker` defaults to `Checker()` (what `respin check` uses without a configuration).
-    `partitions` defaults to dask's choice for the number of articles. With a
+    `partitions` is the most partitions to make, each of ceil(articles / partitions)
+    articles but the last (10 articles and 4 partitions: 3, 3, 3, 1; and 6: five of 2);
+    by default dask chooses. With a
     `distributed.Client` the work runs on its cluster (waiting at most `timeout`
     seconds); without one, on dask's current scheduler (a client made default, or
     dask's own). Part files of an earlier run in `output_dir` are replaced.
@@ -152,7 +155,9 @@ def run(
         return RunSummary(partitions=0, articles=0, findings=0, unreadable=(), part_files=())
 
     shared_checker = dask.delayed(checker, pure=True)  # one task: each worker fetches it once and keeps it
-    bag = dask.bag.from_sequence(paths, npartitions=min(partitions, len(paths)) if partitions else None)
+    # Equal partitions of ceil(n / partitions) paths: at most `partitions` of them (npartitions= may make one more).
+    size = math.ceil(len(paths) / partitions) if partitions else None
+    bag = dask.bag.from_sequence(paths, partition_size=size)
     checked = bag.map(check_article, str(source), shared_checker, encoding)
     writes = [
         dask.delayed(write_partition)(part, str(target / f"{PART_PREFIX}{number:05d}.jsonl"))
@@ -181,7 +186,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("input_dir", type=Path, metavar="ARTICLES", help="folder of articles (searched recursively)")
     parser.add_argument("output_dir", type=Path, metavar="OUT", help="folder for part-NNNNN.jsonl (created)")
-    parser.add_argument("--partitions", type=int, metavar="N", help="partitions of the bag (default: dask's choice)")
+    parser.add_argument("--partitions", type=int, metavar="N", help="at most N partitions (default: dask's choice)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, default=2, metavar="N", help="local worker processes (default: 2)")
     where.add_argument("--scheduler", metavar="ADDRESS", help="a running cluster's scheduler, e.g. tcp://host:8786")

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
+import dask
 import pytest
 from distributed import Client, LocalCluster
 from helpers import ROOT
@@ -109,6 +110,26 @@ def test_partition_files_hold_what_respin_check_reports(
     spun = {record["path"] for record in written}
     assert {"world/syria.txt", "troops.txt", "archive/2019/markets.html", "crlf.txt"} <= spun
     assert not spun & {"world/clean.txt", "science/clean.md", "archive/2019/clean.txt", "notes.txt"}
+
+
+def test_runs_on_dask_own_scheduler_without_a_cluster(
+    dask_articles: ModuleType, client: Client, articles: Path, tmp_path: Path
+) -> None:
+    """Without a client (here dask's synchronous scheduler) the same part files come out."""
+    with dask.config.set(scheduler="synchronous"):
+        summary = dask_articles.run(articles, tmp_path / "out", partitions=2)
+    assert summary.partitions == 2
+    assert _ordered(_records(sorted((tmp_path / "out").iterdir()))) == _ordered(_cli_jsonl(articles, sorted(ARTICLES)))
+
+
+@pytest.mark.parametrize(("asked", "made"), [(4, 4), (6, 5), (50, len(ARTICLES))])
+def test_partitions_is_an_upper_bound(
+    dask_articles: ModuleType, client: Client, articles: Path, tmp_path: Path, asked: int, made: int
+) -> None:
+    """`partitions` caps the part files; equal shares of ceil(articles / partitions) may need fewer."""
+    summary = dask_articles.run(articles, tmp_path / "out", partitions=asked, client=client, timeout=TIMEOUT)
+    assert summary.partitions == made == len(list((tmp_path / "out").iterdir()))
+    assert summary.articles == len(ARTICLES)
 
 
 def test_each_worker_builds_the_phrase_index_once(
