@@ -16,7 +16,8 @@ task depends on: each worker receives it once and keeps it, and the phrase index
 is built once per worker process (`respin.engine.phrase_index_builds()` counts
 the builds; the test asks every worker). Without `--scheduler` the script starts a
 local cluster of `--workers` processes; with it, it connects to a running one (the
-workers need respin installed).
+workers need respin installed, and must see ARTICLES and OUT at the same paths:
+they read the articles and write the part files).
 
 Needs the `dask` extra: pip install "respin[dask]". Exit code: 0 nothing found,
 1 findings written, 2 an article could not be read (named on stderr; the others
