@@ -4,11 +4,15 @@
 I/O beyond loading its resources. A `Checker` holds the configuration
 (dictionaries, user dictionary files, allowed phrases, rules, threshold, deep
 tier) and the resources built from it (the phrase index, the lexicon, with
-`deep` the language model), built lazily on first use and once per process; it
-pickles without them, so a worker process rebuilds its own (user dictionaries
-are read and validated when the Checker is made, so a bad one fails at once).
-Detectors that talk to a server (LanguageTool) run outside and hand their
-findings in through `extra`.
+`deep` the language model), built lazily on first use and once per process:
+every `Checker` in a process that enables the same dictionaries shares one
+phrase index (`shared_phrase_index`). A `Checker` pickles without them, as a
+few hundred bytes of configuration, so it can be sent to worker processes as
+often as a scheduler likes: each worker builds its resources on first use and
+reuses them for every copy it receives (user dictionaries are read and
+validated when the Checker is made, so a bad one fails at once). Detectors that
+talk to a server (LanguageTool) run outside and hand their findings in through
+`extra`.
 
 Rules with a gate (`Rule.gate`, see `respin.evidence`) guess at damage no list
 records, which is worth showing only where damage is expected: they run once
@@ -26,11 +30,13 @@ same as checking the text in one piece (`tests/test_engine.py` compares them).
 
 from __future__ import annotations
 
+import _thread
 import bisect
 import itertools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from respin import case_rules
@@ -56,6 +62,32 @@ CONTEXT_MARGIN = 2_000
 #: Every dictionary that flags phrases (the gazetteer is read by rules, never matched).
 ALL_DICTIONARIES: tuple[str, ...] = tuple(s.name for s in REGISTRY if s.role != "gazetteer")
 ALL_RULES: tuple[str, ...] = tuple(r.name for r in RULES)
+
+# `_thread` (the documented low-level API) instead of `threading`: it is built in, so
+# `respin check` does not pay for importing `threading` at start-up.
+_phrase_index_lock = _thread.allocate_lock()
+
+
+def shared_phrase_index(specs: tuple[DictionarySpec, ...], user: tuple[UserDictionary, ...] = ()) -> PhraseIndex:
+    """The process-wide phrase index over `specs` and `user`, built on first use (about 0.2 s for all dictionaries).
+
+    Every `Checker` with the same dictionaries uses it, including each copy a worker
+    process unpickles; threads asking at the same time wait for one build. A user
+    dictionary that changed on disk is a different `UserDictionary`, so a new index.
+    """
+    with _phrase_index_lock:
+        return _build_phrase_index(specs, user)
+
+
+@lru_cache(maxsize=8)
+def _build_phrase_index(specs: tuple[DictionarySpec, ...], user: tuple[UserDictionary, ...]) -> PhraseIndex:
+    return PhraseIndex(specs, user)
+
+
+def phrase_index_builds() -> int:
+    """How many phrase indexes this process has built: one per set of dictionaries, however many Checkers."""
+    return _build_phrase_index.cache_info().misses
+
 
 @dataclass
 class Checker:
@@ -93,7 +125,7 @@ class Checker:
     @property
     def phrase_index(self) -> PhraseIndex:
         if self._index is None:
-            self._index = PhraseIndex(self._specs, self._user)
+            self._index = shared_phrase_index(self._specs, self._user)
         return self._index
 
     @property
