@@ -17,10 +17,10 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from respin import __version__, config
+from respin import __version__, config, formats
 from respin.config import Config
 from respin.dictionary import REGISTRY
-from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker, check_text
+from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker
 from respin.files import STDIN, Document, InputError, display_name, read_document, write_document
 from respin.finding import Finding
 from respin.fixer import apply, auto_decisions
@@ -66,6 +66,11 @@ def _detectors_epilog() -> str:
 def _add_detector_options(parser: argparse.ArgumentParser) -> None:
     """The options every command shares: how to read the files and which detectors to run."""
     parser.add_argument("--encoding", default="utf-8", help="encoding of the input files (default: utf-8)")
+    parser.add_argument(
+        "--syntax", choices=formats.CHOICES, default="auto",
+        help="how the files are written, to check only their prose (default: auto, by extension: "
+             ".md .markdown .mdown .mkd markdown, .html .htm .xhtml html, .rst .rest rst, else text)",
+    )
     parser.add_argument(
         "--disable", action="append", default=[], metavar="NAME",
         help="turn off a dictionary or rule by name (repeatable; names are listed below)",
@@ -260,7 +265,8 @@ def run_check(options: argparse.Namespace, checker: Checker, grammar: _Grammar) 
     records = []
     out = sys.stdout
     for document in _documents(options, failed):
-        findings = check_text(document.text, checker, grammar.find(document.text))
+        syntax = formats.syntax_for(document.path, options.syntax)
+        findings = formats.check_document(document.text, checker, syntax, grammar.find(document.text))
         found += len(findings)
         if options.format == "json":
             records.append(file_record(document.path, document.text, findings))
@@ -285,7 +291,8 @@ def run_fix(options: argparse.Namespace, checker: Checker, grammar: _Grammar) ->
     failed: list[str] = []
     changed = 0
     for document in _documents(options, failed):
-        findings = check_text(document.text, checker, grammar.find(document.text))
+        syntax = formats.syntax_for(document.path, options.syntax)
+        findings = formats.check_document(document.text, checker, syntax, grammar.find(document.text))
         repaired = apply(document.text, findings, auto_decisions(findings, checker.min_confidence))
         if repaired != document.text:
             changed += 1
