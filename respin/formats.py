@@ -311,6 +311,8 @@ def _scan_text(text: str) -> _Scan:
 # in the source lines to map those spans back to the file.
 
 _RECORDER = "respin.formats.recorder"
+#: Characters that start the inline markup recorded below (escapes, code, ~~, emphasis, links, images, <...>, &...;).
+_INLINE_MARKUP_START = re.compile(r"[\\`~*_\[!<&]")
 
 
 @dataclass
@@ -512,7 +514,8 @@ def _scan_markdown(text: str) -> _Scan:
             literal.append((lines[first][0], lines[min(last, len(lines)) - 1][1]))
         elif token.type == "inline" and token.content:
             recorder = _InlineRecorder()
-            md.inline.parse(token.content, md, {"references": references, _RECORDER: recorder}, [])
+            if _INLINE_MARKUP_START.search(token.content):  # else it is all text: no need to parse it
+                md.inline.parse(token.content, md, {"references": references, _RECORDER: recorder}, [])
             in_table = index > 0 and tokens[index - 1].type in ("th_open", "td_open")
             cursor = row_cursor.get(first, 0) if in_table else None
             segments, breaks = _align(token.content, text, lines, first, cursor)
