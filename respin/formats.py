@@ -8,6 +8,11 @@ prose, and `check_document` checks the text with those spans blanked out:
 - every masked character except a line break becomes a space in a same-length
   copy of the text, so offsets, lines and columns are the original file's, and
   a masked span inside a sentence still separates the words around it;
+- markup that only dresses prose (emphasis markers, tags, link brackets and
+  destinations, list and quote markers) is blank; a masked span that stands for
+  a word of its own (inline code, an entity, a URL) starts with `PLACEHOLDER`
+  ("—") instead, so that "a `x` or" does not read as "a or", and a sentence
+  that opens with code does not open with the word after it;
 - the engine checks the copy and drops any finding that overlaps a masked span
   (`check_text(..., excluded=...)`), so `fix` never writes inside one;
 - a text with nothing to mask is checked as it is, at no extra cost.
@@ -108,30 +113,62 @@ def check_document(text: str, checker: Checker, syntax: Syntax, extra: Sequence[
     `extra` (e.g. grammar findings computed on the original text) are kept only
     where they do not overlap a masked span either.
     """
-    spans = prose_mask(text, syntax)
-    if not spans:
+    scan = _scan(text, syntax)
+    if not scan.masked:
         return check_text(text, checker, extra)
-    found = check_text(masked_text(text, spans), checker, extra, excluded=spans)
+    found = check_text(masked_text(text, scan.masked, scan.opaque), checker, extra, excluded=scan.masked)
     # Outside the masked spans the copy is the text itself; take `text` from the original anyway.
     return [f if text[f.start : f.end] == f.text else replace(f, text=text[f.start : f.end]) for f in found]
 
 
 def prose_mask(text: str, syntax: Syntax) -> list[Span]:
     """The spans of `text` that are not prose: sorted, disjoint (start, end) pairs."""
+    return _scan(text, syntax).masked
+
+
+def masked_copy(text: str, syntax: Syntax) -> str:
+    """The same-length copy of `text` that `check_document` checks: prose as it is, the rest blanked."""
+    scan = _scan(text, syntax)
+    return masked_text(text, scan.masked, scan.opaque)
+
+
+def _scan(text: str, syntax: Syntax) -> _Scan:
+    """What is not prose in `text` (merged), and where a masked span stands for a word of its own."""
     scan = _SCANNERS[Syntax(syntax)](text)
-    spans = [*scan.masked, *address_spans(text), *control_spans(text, syntax, scan.literal)]
-    return merge_spans(spans)
+    addresses = address_spans(text)
+    masked = merge_spans([*scan.masked, *addresses, *control_spans(text, syntax, scan.literal)])
+    return _Scan(masked, scan.literal, [*scan.opaque, *addresses])
 
 
+#: What stands in the masked copy at the start of a masked span that is a word of its own
+#: (inline code, an entity, a URL): not a letter, not white space, not the end of a sentence.
+PLACEHOLDER = "—"
 _NOT_LINE_BREAK = re.compile(r"[^\r\n]+")
 
 
-def masked_text(text: str, spans: Iterable[Span]) -> str:
-    """`text` with every character inside `spans` but line breaks replaced by a space."""
-    pieces, position = [], 0
+def masked_text(text: str, spans: Sequence[Span], opaque: Iterable[Span] = ()) -> str:
+    """`text` with every character inside `spans` (merged, sorted) but line breaks replaced by a space.
+
+    The first character of each `opaque` span (inside `spans`) becomes `PLACEHOLDER`
+    instead, unless it is a line break.
+    """
+    marks = sorted({start for start, end in opaque if end > start and text[start] not in "\r\n"})
+    pieces, position, next_mark = [], 0, 0
     for start, end in spans:
         pieces.append(text[position:start])
-        pieces.append(_NOT_LINE_BREAK.sub(lambda m: " " * len(m.group()), text[start:end]))
+        blank = _NOT_LINE_BREAK.sub(lambda m: " " * len(m.group()), text[start:end])
+        while next_mark < len(marks) and marks[next_mark] < start:
+            next_mark += 1  # (a mark outside every span: ignored)
+        inside = []
+        while next_mark < len(marks) and marks[next_mark] < end:
+            inside.append(marks[next_mark] - start)
+            next_mark += 1
+        if inside:
+            characters = list(blank)
+            for offset in inside:
+                characters[offset] = PLACEHOLDER
+            blank = "".join(characters)
+        pieces.append(blank)
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
@@ -180,6 +217,8 @@ class _Scan:
     masked: list[Span] = field(default_factory=list)
     #: Code and verbatim text: an inline-control directive written there is an example, not a directive.
     literal: list[Span] = field(default_factory=list)
+    #: Masked spans that stand for a word of their own in a sentence (inline code, an entity).
+    opaque: list[Span] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,6 +360,8 @@ class _InlineRecorder:
 
     markup: list[Span] = field(default_factory=list)
     code: list[Span] = field(default_factory=list)
+    #: Markup that stands for a word of its own: code spans, entities, autolinks.
+    opaque: list[Span] = field(default_factory=list)
     #: Offset of the string being parsed in the content (an image's description is parsed on its own).
     base: int = 0
 
@@ -358,6 +399,8 @@ def _recording(rule: InlineRule, kind: str) -> InlineRule:
             recorder.markup.append((base + start, base + end))
             if kind == "code":
                 recorder.code.append((base + start, base + end))
+            if kind in ("code", "word"):
+                recorder.opaque.append((base + start, base + end))
         return True
 
     return wrapped
@@ -377,9 +420,9 @@ def _markdown_parser() -> MarkdownIt:
         "emphasis": (rules_inline.emphasis.tokenize, "markup"),
         "link": (rules_inline.link, "link"),
         "image": (rules_inline.image, "image"),
-        "autolink": (rules_inline.autolink, "markup"),
+        "autolink": (rules_inline.autolink, "word"),
         "html_inline": (rules_inline.html_inline, "markup"),
-        "entity": (rules_inline.entity, "markup"),
+        "entity": (rules_inline.entity, "word"),
     }
     for name, (rule, kind) in rules.items():
         md.inline.ruler.at(name, _recording(rule, kind))
@@ -505,6 +548,7 @@ def _scan_markdown(text: str) -> _Scan:
 
     prose: list[Span] = []
     literal: list[Span] = []
+    opaque: list[Span] = []
     row_cursor: dict[int, int] = {}  # a table row's line -> where its next cell is looked for
     for index, token in enumerate(tokens):
         if token.map is None:
@@ -524,6 +568,7 @@ def _scan_markdown(text: str) -> _Scan:
             markup = merge_spans(recorder.markup)
             prose.extend(_to_source(complement(markup, len(token.content)), segments))
             literal.extend(_to_source(recorder.code, segments))
+            opaque.extend(_to_source(recorder.opaque, segments))
             markup_starts = [start for start, _ in markup]
             for newline, (gap_start, gap_end) in breaks:
                 # a line break inside a paragraph is prose when only white space stands there
@@ -531,7 +576,7 @@ def _scan_markdown(text: str) -> _Scan:
                 if not _inside(markup, markup_starts, newline) and not text[gap_start:gap_end].strip():
                     prose.append((gap_start, gap_end))
     masked = complement(merge_spans(prose), len(text))
-    return _Scan(masked, literal)
+    return _Scan(masked, literal, opaque)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,6 +586,9 @@ def _scan_markdown(text: str) -> _Scan:
 HTML_MASKED_ELEMENTS = frozenset(
     {"script", "style", "pre", "code", "kbd", "samp", "var", "textarea", "template", "svg", "math"}
 )
+
+
+_CHARACTER_REFERENCE = re.compile(r"&#?[0-9A-Za-z]+;?")
 
 
 def _scan_html(text: str) -> _Scan:
@@ -556,6 +604,7 @@ def _scan_html(text: str) -> _Scan:
             self.open: dict[str, int] = {}
             self.prose: list[Span] = []
             self.literal: list[Span] = []
+            self.opaque: list[Span] = []
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             if tag in HTML_MASKED_ELEMENTS:
@@ -565,20 +614,31 @@ def _scan_html(text: str) -> _Scan:
             if self.open.get(tag):
                 self.open[tag] -= 1
 
-        def handle_data(self, data: str) -> None:
+        def source_offset(self) -> int:
             line, column = self.getpos()
-            start = line_starts[line - 1] + column
+            return line_starts[line - 1] + column
+
+        def handle_data(self, data: str) -> None:
+            start = self.source_offset()
             if not text.startswith(data, start):  # never expected; masked rather than guessed
                 return
             if any(self.open.values()):
                 self.literal.append((start, start + len(data)))
+                self.opaque.append((start, start + len(data)))
             else:
                 self.prose.append((start, start + len(data)))
+
+        def handle_entityref(self, name: str) -> None:
+            reference = _CHARACTER_REFERENCE.match(text, self.source_offset())
+            if reference:
+                self.opaque.append(reference.span())
+
+        handle_charref = handle_entityref
 
     collector = ProseCollector()
     collector.feed(text)
     collector.close()
-    return _Scan(complement(merge_spans(collector.prose), len(text)), collector.literal)
+    return _Scan(complement(merge_spans(collector.prose), len(text)), collector.literal, collector.opaque)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -636,13 +696,16 @@ def _indent(line: str) -> int:
 def _rst_inline(text: str, start: int, end: int, scan: _Scan) -> None:
     """Mask the inline markup of one paragraph, text[start:end]."""
     for match in _RST_INLINE.finditer(text, start, end):
-        if match.group("label") and match.group("label").strip():  # a hyperlink reference's text is prose
+        label = match.group("label")
+        if label is not None and label.strip():  # a hyperlink reference's text is prose
             label_start, label_end = match.span("label")
             scan.masked += [(match.start(), label_start), (label_end, match.end())]
-        else:
-            scan.masked.append(match.span())
-            if match.group("literal") is not None:
-                scan.literal.append(match.span())
+            continue
+        scan.masked.append(match.span())
+        if match.group("literal") is not None:
+            scan.literal.append(match.span())
+        if not match.group().startswith("_"):  # all but the markers of targets and references: a word
+            scan.opaque.append(match.span())
 
 
 def _scan_rst(text: str) -> _Scan:

@@ -13,10 +13,12 @@ from respin import apply, auto_decisions, check_text
 from respin.engine import Checker
 from respin.finding import Finding, LineIndex
 from respin.formats import (
+    PLACEHOLDER,
     Syntax,
     address_spans,
     check_document,
     line_spans,
+    masked_copy,
     masked_text,
     merge_spans,
     prose_mask,
@@ -378,6 +380,47 @@ def test_inline_control(syntax: Syntax, document: str, expected: list[str], chec
     assert [document[f.start - 2] for f in findings] == expected  # "A us makes": the letter before
 
 
+# --------------------------------------------------------------------------- code inside a sentence
+
+WORD_LIKE_MARKUP = {
+    "markdown inline code": (Syntax.MARKDOWN, "Put a `#` or a `//` before it, or an `off` without an `on`.\n"),
+    "html code and entity": (Syntax.HTML, "<p>Put a <code>#</code> or an <code>x</code> here, a &amp; or.</p>\n"),
+    "rst literal and role": (Syntax.RST, "Put a ``#`` or an ``x`` here, a :ref:`x` or.\n"),
+}
+
+
+@pytest.mark.parametrize(("syntax", "document"), WORD_LIKE_MARKUP.values(), ids=WORD_LIKE_MARKUP.keys())
+def test_code_inside_a_sentence_stands_for_a_word(syntax: Syntax, document: str, checker: Checker) -> None:
+    """Inline code, entities and roles read as a word: "a `#` or" is not "a or" to the a/an rule."""
+    spans = prose_mask(document, syntax)
+    blanked = check_text(masked_text(document, spans), checker, excluded=spans)
+    assert {f.rule for f in blanked} == {"a-an"}  # what blanks alone would make of it
+    assert check_document(document, checker, syntax) == []
+
+
+@pytest.mark.parametrize(
+    ("syntax", "line"), [(Syntax.MARKDOWN, "`respin` is a tool.\n"), (Syntax.RST, "``respin`` is a tool.\n")]
+)
+def test_a_sentence_opening_with_code_does_not_open_with_the_next_word(
+    syntax: Syntax, line: str, checker: Checker
+) -> None:
+    """In a text that lost its capitals, the word after opening code is not given a capital."""
+    document = LOWER_CASED_ARTICLE + "\n\n" + line
+    tail = len(LOWER_CASED_ARTICLE) + 2
+    spans = prose_mask(document, syntax)
+    blanked = check_text(masked_text(document, spans), checker, excluded=spans)
+    assert [(f.text, f.rule) for f in blanked if f.start >= tail] == [("is", "sentence-case")]
+    assert [f for f in check_document(document, checker, syntax) if f.start >= tail] == []
+
+
+def test_masked_text_marks_the_start_of_word_like_spans() -> None:
+    """An opaque span starts with the placeholder (not on a line break); other masked text is blank."""
+    text = "a `x` b **c**\n`\nd`"
+    spans = [(2, 5), (8, 10), (11, 18)]
+    masked = masked_text(text, spans, opaque=[(2, 5), (13, 18), (16, 18)])
+    assert masked == f"a {PLACEHOLDER}   b   c  \n \n{PLACEHOLDER} "
+
+
 # --------------------------------------------------------------------------- offsets and fixing
 
 
@@ -538,13 +581,13 @@ def test_mask_keeps_length_and_line_breaks(syntax: Syntax, data: st.DataObject) 
     spans = prose_mask(text, syntax)
     assert spans == merge_spans(spans)
     assert all(0 <= start < end <= len(text) for start, end in spans)
-    masked = masked_text(text, spans)
+    masked = masked_copy(text, syntax)
     assert len(masked) == len(text)
     assert _line_break_positions(masked) == _line_break_positions(text)
     assert len(line_spans(masked)) == len(line_spans(text))
     unmasked = [(a, b) for a, b in zip([0, *(e for _, e in spans)], [*(s for s, _ in spans), len(text)])]
     assert all(masked[a:b] == text[a:b] for a, b in unmasked)
-    assert not re.search(r"[^\s]", "".join(masked[a:b] for a, b in spans))
+    assert not re.search(rf"[^\s{PLACEHOLDER}]", "".join(masked[a:b] for a, b in spans))
 
 
 @pytest.mark.parametrize("syntax", list(Syntax))
