@@ -46,26 +46,23 @@ masks everything between (Markdown, HTML), as do the lines ``.. respin: off``
 on lines of their own in plain text (a ``#`` or ``//`` before them is allowed).
 An ``off`` without ``on`` runs to the end. Directives written inside code
 (a code block, inline code, a script) are examples, not directives: ignored.
+
+Addresses and inline control are found here; the scanners of each markup live in
+`respin.markup` and are imported only when a file of their syntax is read.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from functools import cache
 from pathlib import PurePath
-from typing import TYPE_CHECKING, Any
 
 from respin.engine import Checker, check_text
 from respin.files import STDIN
 from respin.finding import Finding
-
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-    from markdown_it.rules_inline import StateInline
 
 Span = tuple[int, int]
 
@@ -132,12 +129,12 @@ def masked_copy(text: str, syntax: Syntax) -> str:
     return masked_text(text, scan.masked, scan.opaque)
 
 
-def _scan(text: str, syntax: Syntax) -> _Scan:
+def _scan(text: str, syntax: Syntax) -> Scan:
     """What is not prose in `text` (merged), and where a masked span stands for a word of its own."""
-    scan = _SCANNERS[Syntax(syntax)](text)
+    scan = _scan_syntax(text, Syntax(syntax))
     addresses = address_spans(text)
     masked = merge_spans([*scan.masked, *addresses, *control_spans(text, syntax, scan.literal)])
-    return _Scan(masked, scan.literal, [*scan.opaque, *addresses])
+    return Scan(masked, scan.literal, [*scan.opaque, *addresses])
 
 
 #: What stands in the masked copy at the start of a masked span that is a word of its own
@@ -211,8 +208,8 @@ def line_spans(text: str) -> list[Span]:
 
 
 @dataclass
-class _Scan:
-    """What a syntax's scanner found: spans that are not prose, and the code among them."""
+class Scan:
+    """What a syntax's scanner found: spans that are not prose, the code among them, and word-like spans."""
 
     masked: list[Span] = field(default_factory=list)
     #: Code and verbatim text: an inline-control directive written there is an example, not a directive.
@@ -286,7 +283,7 @@ _LINE_SWITCH = {
 }
 
 
-def _inside(spans: Sequence[Span], starts: Sequence[int], offset: int) -> bool:
+def contains(spans: Sequence[Span], starts: Sequence[int], offset: int) -> bool:
     i = bisect.bisect_right(starts, offset) - 1
     return i >= 0 and spans[i][0] <= offset < spans[i][1]
 
@@ -299,7 +296,7 @@ def control_spans(text: str, syntax: Syntax, literal: Sequence[Span] = ()) -> li
     literal_starts = [start for start, _ in literal]
 
     def honoured(offset: int) -> bool:
-        return not _inside(literal, literal_starts, offset)
+        return not contains(literal, literal_starts, offset)
 
     lines = line_spans(text)
     line_starts = [start for start, _ in lines]
@@ -332,488 +329,21 @@ def control_spans(text: str, syntax: Syntax, literal: Sequence[Span] = ()) -> li
 
 
 # ---------------------------------------------------------------------------------------------
-# Plain text
+# The syntaxes
 
 
-def _scan_text(text: str) -> _Scan:
-    return _Scan()
+def _scan_syntax(text: str, syntax: Syntax) -> Scan:
+    """The syntax's own scan; the scanners of markup are imported only when a file needs them."""
+    if syntax is Syntax.MARKDOWN:
+        from respin.markup.markdown import scan_markdown
 
+        return scan_markdown(text)
+    if syntax is Syntax.HTML:
+        from respin.markup.html import scan_html
 
-# ---------------------------------------------------------------------------------------------
-# Markdown (markdown-it-py)
-#
-# markdown-it gives blocks their lines (`Token.map`) but inline tokens no positions. The
-# block parse yields each inline token's `content` (its lines, without container markers
-# such as "> " or "- "); every inline rule that consumes markup (code spans, links, HTML,
-# entities, escapes, emphasis delimiters) is wrapped to record the span it consumed in
-# that content. What no rule consumed is text: prose. The content's lines are then found
-# in the source lines to map those spans back to the file.
+        return scan_html(text)
+    if syntax is Syntax.RST:
+        from respin.markup.rst import scan_rst
 
-_RECORDER = "respin.formats.recorder"
-#: Characters that start the inline markup recorded below (escapes, code, ~~, emphasis, links, images, <...>, &...;).
-_INLINE_MARKUP_START = re.compile(r"[\\`~*_\[!<&]")
-
-
-@dataclass
-class _InlineRecorder:
-    """Spans of an inline token's content consumed by markup rules, and the code spans among them."""
-
-    markup: list[Span] = field(default_factory=list)
-    code: list[Span] = field(default_factory=list)
-    #: Markup that stands for a word of its own: code spans, entities, autolinks.
-    opaque: list[Span] = field(default_factory=list)
-    #: Offset of the string being parsed in the content (an image's description is parsed on its own).
-    base: int = 0
-
-
-InlineRule = Callable[["StateInline", bool], bool]
-
-
-def _recording(rule: InlineRule, kind: str) -> InlineRule:
-    """Wrap an inline rule so that, when it consumes input for real, the span is recorded."""
-
-    def wrapped(state: StateInline, silent: bool) -> bool:
-        recorder: _InlineRecorder | None = state.env.get(_RECORDER)
-        if recorder is None or silent:
-            return rule(state, silent)
-        start, base = state.pos, recorder.base
-        if kind == "image":
-            recorder.base = base + start + 2  # the description is parsed as a string of its own
-        try:
-            matched = rule(state, silent)
-        finally:
-            recorder.base = base
-        if not matched:
-            return False
-        end = state.pos
-        if kind in ("link", "image"):
-            # "[" or "![" and "](destination "title")", "][label]" or "]": the label between is prose
-            label_open = start + (1 if kind == "link" else 2)
-            state.pos = start
-            label_end = state.md.helpers.parseLinkLabel(state, label_open - 1, kind == "link")
-            state.pos = end
-            if label_end < 0:  # cannot happen after a match; keep the whole link out of the prose
-                label_end = label_open
-            recorder.markup += [(base + start, base + label_open), (base + label_end, base + end)]
-        else:
-            recorder.markup.append((base + start, base + end))
-            if kind == "code":
-                recorder.code.append((base + start, base + end))
-            if kind in ("code", "word"):
-                recorder.opaque.append((base + start, base + end))
-        return True
-
-    return wrapped
-
-
-@cache
-def _markdown_parser() -> MarkdownIt:
-    """CommonMark with tables and strikethrough; inline rules record the markup they consume."""
-    from markdown_it import MarkdownIt, rules_inline
-
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    md.disable("inline")  # the block parse only: inline content is parsed per token, with a recorder
-    rules: dict[str, tuple[InlineRule, str]] = {
-        "escape": (rules_inline.escape, "markup"),
-        "backticks": (rules_inline.backtick, "code"),
-        "strikethrough": (rules_inline.strikethrough.tokenize, "markup"),
-        "emphasis": (rules_inline.emphasis.tokenize, "markup"),
-        "link": (rules_inline.link, "link"),
-        "image": (rules_inline.image, "image"),
-        "autolink": (rules_inline.autolink, "word"),
-        "html_inline": (rules_inline.html_inline, "markup"),
-        "entity": (rules_inline.entity, "word"),
-    }
-    for name, (rule, kind) in rules.items():
-        md.inline.ruler.at(name, _recording(rule, kind))
-    return md
-
-
-def _front_matter_lines(lines: Sequence[str]) -> int:
-    """How many lines at the top are YAML (`---` ... `---` or `...`) or TOML (`+++` ... `+++`) front matter."""
-    if not lines:
-        return 0
-    first = lines[0].rstrip()
-    closers = {"---": ("---", "..."), "+++": ("+++",)}.get(first)
-    if closers is None:
-        return 0
-    for number in range(1, len(lines)):
-        if lines[number].rstrip() in closers:
-            return number + 1
-    return 0
-
-
-@dataclass(frozen=True)
-class _Segment:
-    """content[content_start : content_start + length] == text[source_start : source_start + length]."""
-
-    content_start: int
-    source_start: int
-    length: int
-
-
-def _locate_line(text: str, part: str, start: int, end: int, suffix: bool) -> list[tuple[int, int, int]] | None:
-    """Where `part` of a content line stands in text[start:end], as (part offset, source offset, length) pieces.
-
-    A paragraph's lines but the last end where their source line ends (`suffix`);
-    otherwise the first occurrence is taken. A table cell's content has `\\|` unescaped
-    to `|`, so a cell is also looked for with optional backslashes before pipes.
-    """
-    if suffix and end - len(part) >= start and text.startswith(part, end - len(part)):
-        return [(0, end - len(part), len(part))]
-    found = text.find(part, start, end)
-    if found >= 0:
-        return [(0, found, len(part))]
-    if "|" not in part:
-        return None
-    pattern = "".join(r"\\?\|" if ch == "|" else re.escape(ch) for ch in part)
-    match = re.compile(pattern).search(text, start, end)
-    if match is None:
-        return None
-    pieces, offset, source = [], 0, match.start()
-    for chunk in part.split("|"):
-        if offset:  # the pipe before this chunk, escaped or not
-            if text[source] == "\\":
-                source += 1
-            pieces.append((offset - 1, source, 1))
-            source += 1
-        pieces.append((offset, source, len(chunk)))
-        offset += len(chunk) + 1
-        source += len(chunk)
-    return [p for p in pieces if p[2]]
-
-
-def _align(
-    content: str, text: str, lines: Sequence[Span], first_line: int, cursor: int | None
-) -> tuple[list[_Segment], list[tuple[int, Span]]]:
-    """Map an inline token's content to the source, line by line; lines not found are left out (masked).
-
-    Returns the segments, and for each line break of the content whose lines on both sides
-    were found, its offset in the content and the source between those lines (the line
-    break, and the next line's indentation or container markers such as "> ").
-    `cursor` (table cells) is where the search in the first line starts; None for other blocks.
-    """
-    segments: list[_Segment] = []
-    breaks: list[tuple[int, Span]] = []
-    content_lines = content.split("\n")
-    offset = 0
-    previous_end: int | None = None  # where the previous content line ended in the source, if found
-    for number, content_line in enumerate(content_lines):
-        source_number = first_line + number
-        if source_number >= len(lines):
-            break
-        start, end = lines[source_number]
-        part = content_line.lstrip(" \t")  # markdown-it turns leading tabs into spaces
-        lead = len(content_line) - len(part)
-        found = None
-        if part:
-            suffix = cursor is None and number < len(content_lines) - 1
-            found = _locate_line(text, part, max(start, cursor or 0), end, suffix)
-        if found:
-            if previous_end is not None:
-                breaks.append((offset - 1, (previous_end, found[0][1])))
-            segments.extend(_Segment(offset + lead + p_offset, source, length) for p_offset, source, length in found)
-            previous_end = found[-1][1] + found[-1][2]
-        else:
-            previous_end = None
-        offset += len(content_line) + 1
-    return segments, breaks
-
-
-def _to_source(spans: Iterable[Span], segments: Sequence[_Segment]) -> list[Span]:
-    """The source spans of content spans, through the segments (sorted, disjoint) that map content to source."""
-    segment_ends = [segment.content_start + segment.length for segment in segments]
-    mapped = []
-    for start, end in spans:
-        i = bisect.bisect_right(segment_ends, start)  # the first segment ending after `start`
-        while i < len(segments) and segments[i].content_start < end:
-            segment = segments[i]
-            low, high = max(start, segment.content_start), min(end, segment_ends[i])
-            if low < high:
-                shift = segment.source_start - segment.content_start
-                mapped.append((low + shift, high + shift))
-            i += 1
-    return mapped
-
-
-def _scan_markdown(text: str) -> _Scan:
-    lines = line_spans(text)
-    source_lines = [text[start:end] for start, end in lines]
-    front = _front_matter_lines(source_lines)
-    parsed_lines = [""] * front + source_lines[front:]
-    md = _markdown_parser()
-    env: dict[str, Any] = {}
-    tokens = md.parse("\n".join(parsed_lines), env)  # the same lines: markdown-it's line numbers are ours
-    references = env.get("references", {})
-
-    prose: list[Span] = []
-    literal: list[Span] = []
-    opaque: list[Span] = []
-    row_cursor: dict[int, int] = {}  # a table row's line -> where its next cell is looked for
-    for index, token in enumerate(tokens):
-        if token.map is None:
-            continue
-        first, last = token.map
-        if token.type in ("fence", "code_block"):
-            literal.append((lines[first][0], lines[min(last, len(lines)) - 1][1]))
-        elif token.type == "inline" and token.content:
-            recorder = _InlineRecorder()
-            if _INLINE_MARKUP_START.search(token.content):  # else it is all text: no need to parse it
-                md.inline.parse(token.content, md, {"references": references, _RECORDER: recorder}, [])
-            in_table = index > 0 and tokens[index - 1].type in ("th_open", "td_open")
-            cursor = row_cursor.get(first, 0) if in_table else None
-            segments, breaks = _align(token.content, text, lines, first, cursor)
-            if in_table and segments:
-                row_cursor[first] = segments[-1].source_start + segments[-1].length
-            markup = merge_spans(recorder.markup)
-            prose.extend(_to_source(complement(markup, len(token.content)), segments))
-            literal.extend(_to_source(recorder.code, segments))
-            opaque.extend(_to_source(recorder.opaque, segments))
-            markup_starts = [start for start, _ in markup]
-            for newline, (gap_start, gap_end) in breaks:
-                # a line break inside a paragraph is prose when only white space stands there
-                # (not "> " or an open code span): a phrase may run over it, as in plain text
-                if not _inside(markup, markup_starts, newline) and not text[gap_start:gap_end].strip():
-                    prose.append((gap_start, gap_end))
-    masked = complement(merge_spans(prose), len(text))
-    return _Scan(masked, literal, opaque)
-
-
-# ---------------------------------------------------------------------------------------------
-# HTML (html.parser)
-
-#: Elements whose text is code, data or markup of its own, not prose.
-HTML_MASKED_ELEMENTS = frozenset(
-    {"script", "style", "pre", "code", "kbd", "samp", "var", "textarea", "template", "svg", "math"}
-)
-
-
-_CHARACTER_REFERENCE = re.compile(r"&#?[0-9A-Za-z]+;?")
-
-
-def _scan_html(text: str) -> _Scan:
-    from html.parser import HTMLParser
-
-    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]  # HTMLParser counts "\n" only
-
-    class ProseCollector(HTMLParser):
-        """Collects the text nodes outside masked elements; entities and everything else are markup."""
-
-        def __init__(self) -> None:
-            super().__init__(convert_charrefs=False)  # character references arrive on their own: masked
-            self.open: dict[str, int] = {}
-            self.prose: list[Span] = []
-            self.literal: list[Span] = []
-            self.opaque: list[Span] = []
-
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            if tag in HTML_MASKED_ELEMENTS:
-                self.open[tag] = self.open.get(tag, 0) + 1
-
-        def handle_endtag(self, tag: str) -> None:
-            if self.open.get(tag):
-                self.open[tag] -= 1
-
-        def source_offset(self) -> int:
-            line, column = self.getpos()
-            return line_starts[line - 1] + column
-
-        def handle_data(self, data: str) -> None:
-            start = self.source_offset()
-            if not text.startswith(data, start):  # never expected; masked rather than guessed
-                return
-            if any(self.open.values()):
-                self.literal.append((start, start + len(data)))
-                self.opaque.append((start, start + len(data)))
-            else:
-                self.prose.append((start, start + len(data)))
-
-        def handle_entityref(self, name: str) -> None:
-            reference = _CHARACTER_REFERENCE.match(text, self.source_offset())
-            if reference:
-                self.opaque.append(reference.span())
-
-        handle_charref = handle_entityref
-
-    collector = ProseCollector()
-    collector.feed(text)
-    collector.close()
-    return _Scan(complement(merge_spans(collector.prose), len(text)), collector.literal, collector.opaque)
-
-
-# ---------------------------------------------------------------------------------------------
-# reStructuredText (a line scanner: docutils is not needed to tell prose from markup)
-
-#: Directives whose content is prose (admonitions and the like): only the marker and options are masked.
-RST_PROSE_DIRECTIVES = frozenset(
-    {
-        "attention", "caution", "danger", "error", "hint", "important", "note", "tip", "warning",
-        "admonition", "seealso", "topic", "sidebar", "rubric", "epigraph", "highlights", "pull-quote",
-        "compound", "container", "versionadded", "versionchanged", "deprecated", "versionremoved", "todo",
-    }
-)
-_RST_EXPLICIT = re.compile(r"[ \t]*\.\.(?=[ \t]|$)")
-_RST_DIRECTIVE = re.compile(r"[ \t]*\.\.[ \t]+([A-Za-z0-9][\w:.+-]*?)::(?=[ \t]|$)")
-_RST_FOOTNOTE = re.compile(r"[ \t]*\.\.[ \t]+\[(?:\d+|#[\w.-]*|\*|[A-Za-z][\w.-]*)\](?=[ \t]|$)")
-_RST_ANONYMOUS_TARGET = re.compile(r"[ \t]*__(?:[ \t]|$)")
-_RST_FIELD = re.compile(r"[ \t]*:(?![ \t])(?:[^:`\\]|\\.)+?(?<![ \t]):(?=[ \t]|$)")
-_RST_OPTION = re.compile(r"[ \t]+:[\w-]+:(?=[ \t]|$)")
-_RST_ADORNMENT = re.compile(r"[ \t]*([!-/:-@\[-`{-~])\1+[ \t]*")
-_RST_TABLE_BORDER = re.compile(r"[ \t]*(?:(?:=+[ \t]+)*=+|(?:-+[ \t]+)*-+|\+(?:[-=]+\+)+)[ \t]*")
-
-
-def _rst_start(first: str) -> str:
-    """`first`, the first character of an inline markup start, not after a word character or backslash.
-
-    The look-behind follows the literal, and no alternative of the pattern below starts
-    with a group: so the regex engine knows the characters a match can start with and
-    skips ahead to the next of them instead of trying every position.
-    """
-    return rf"{re.escape(first)}(?<![\w\\]{re.escape(first)})"
-
-
-_RST_INLINE = re.compile(
-    rf"""
-      {_rst_start("`")}`(?=\S)(?P<literal>.*?)(?<=\S)``                     # ``inline literal``
-    | {_rst_start(":")}[\w.+:-]+:`(?=\S)[^`]*?(?<=\S)`                     # :role:`text`
-    | {_rst_start("`")}(?=\S)[^`]*?(?<=\S)`:[\w.+:-]+:                     # `text`:role:
-    | {_rst_start("`")}(?=\S)(?P<label>[^`<]*?)(?:\s*<[^<>`]*>)?`__?(?!\w)  # `label <uri>`_, `label`__
-    | {_rst_start("_")}`(?=\S)[^`]*?(?<=\S)`                                # _`inline target`
-    | {_rst_start("`")}(?=\S)[^`]*?(?<=\S)`                                 # `interpreted text`
-    | {_rst_start("|")}(?=\S)[^|\n]*?(?<=\S)\|(?:__?)?(?!\w)              # |substitution|
-    | {_rst_start("[")}(?:\d+|\#[\w.-]*|\*|[A-Za-z][\w.-]*)\]_(?!\w)      # [1]_, [#note]_, [CIT]_
-    | _(?<=[^\W_]_)_?(?=[\s.,;:!?)\]'"]|$)                                 # reference_, reference__
-    """,
-    re.DOTALL | re.VERBOSE,
-)
-
-
-def _indent(line: str) -> int:
-    expanded = line.expandtabs(8)
-    return len(expanded) - len(expanded.lstrip())
-
-
-def _rst_inline(text: str, start: int, end: int, scan: _Scan) -> None:
-    """Mask the inline markup of one paragraph, text[start:end]."""
-    for match in _RST_INLINE.finditer(text, start, end):
-        label = match.group("label")
-        if label is not None and label.strip():  # a hyperlink reference's text is prose
-            label_start, label_end = match.span("label")
-            scan.masked += [(match.start(), label_start), (label_end, match.end())]
-            continue
-        scan.masked.append(match.span())
-        if match.group("literal") is not None:
-            scan.literal.append(match.span())
-        if not match.group().startswith("_"):  # all but the markers of targets and references: a word
-            scan.opaque.append(match.span())
-
-
-def _scan_rst(text: str) -> _Scan:
-    scan = _Scan()
-    block_indent: int | None = None  # inside a masked block: blank lines and lines indented deeper
-    block_is_literal = False
-    literal_after: int | None = None  # a paragraph ended with "::" at this indent: a literal block follows
-    options_indent: int | None = None  # after a prose directive: its option lines
-    doctest = False
-    paragraph: Span | None = None
-
-    def end_paragraph() -> None:
-        nonlocal paragraph
-        if paragraph is not None:
-            _rst_inline(text, paragraph[0], paragraph[1], scan)
-            paragraph = None
-
-    def mask_block(start: int, end: int, indent: int, is_literal: bool) -> None:
-        nonlocal block_indent, block_is_literal
-        scan.masked.append((start, end))
-        if is_literal:
-            scan.literal.append((start, end))
-        block_indent, block_is_literal = indent, is_literal
-
-    for start, end in line_spans(text):
-        line = text[start:end]
-        blank = not line.strip()
-        indent = _indent(line)
-        if block_indent is not None:
-            if blank or indent > block_indent:
-                scan.masked.append((start, end))
-                if block_is_literal:
-                    scan.literal.append((start, end))
-                continue
-            block_indent = None
-        if doctest:
-            if not blank:
-                scan.masked.append((start, end))
-                scan.literal.append((start, end))
-                continue
-            doctest = False
-        if blank:
-            end_paragraph()
-            options_indent = None
-            continue
-        if literal_after is not None:
-            end_paragraph()
-            paragraph_indent, literal_after = literal_after, None
-            if indent > paragraph_indent:
-                mask_block(start, end, paragraph_indent, is_literal=True)
-                continue
-        if options_indent is not None:
-            if indent > options_indent and _RST_OPTION.match(line):
-                scan.masked.append((start, end))
-                continue
-            options_indent = None
-        if _RST_EXPLICIT.match(line):
-            end_paragraph()
-            directive = _RST_DIRECTIVE.match(line)
-            footnote = _RST_FOOTNOTE.match(line)
-            if directive and directive.group(1).lower() in RST_PROSE_DIRECTIVES:
-                scan.masked.append((start, start + directive.end()))
-                options_indent = indent
-                if directive.end() < len(line):
-                    paragraph = (start + directive.end(), end)
-            elif footnote:
-                scan.masked.append((start, start + footnote.end()))
-                paragraph = (start + footnote.end(), end)
-            else:  # other directives, comments, targets, substitution definitions: with their bodies
-                mask_block(start, end, indent, is_literal=directive is not None)
-            continue
-        if _RST_ANONYMOUS_TARGET.match(line):
-            end_paragraph()
-            mask_block(start, end, indent, is_literal=False)
-            continue
-        stripped = line.strip()
-        if stripped == "::":
-            end_paragraph()
-            scan.masked.append((start, end))
-            literal_after = indent
-            continue
-        if _RST_ADORNMENT.fullmatch(line) or _RST_TABLE_BORDER.fullmatch(line):
-            end_paragraph()
-            scan.masked.append((start, end))
-            continue
-        if stripped.startswith(">>>") and paragraph is None:
-            doctest = True
-            scan.masked.append((start, end))
-            scan.literal.append((start, end))
-            continue
-        field_name = _RST_FIELD.match(line)
-        if field_name:  # a field list item: its name is markup, its body a paragraph of its own
-            end_paragraph()
-            scan.masked.append((start, start + field_name.end()))
-        paragraph = (paragraph[0] if paragraph else start + (field_name.end() if field_name else 0), end)
-        if stripped.endswith("::"):
-            colons = start + len(line.rstrip()) - 2
-            scan.masked.append((colons, colons + 2))
-            paragraph = (paragraph[0], colons)
-            end_paragraph()
-            literal_after = indent
-    end_paragraph()
-    return scan
-
-
-_SCANNERS: dict[Syntax, Callable[[str], _Scan]] = {
-    Syntax.TEXT: _scan_text,
-    Syntax.MARKDOWN: _scan_markdown,
-    Syntax.HTML: _scan_html,
-    Syntax.RST: _scan_rst,
-}
+        return scan_rst(text)
+    return Scan()  # plain text: only addresses and inline control, found for every syntax
