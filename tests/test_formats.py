@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from respin import apply, auto_decisions, check_text
@@ -574,7 +574,7 @@ def _line_break_positions(text: str) -> list[int]:
 
 @pytest.mark.parametrize("syntax", list(Syntax))
 @given(data=st.data())
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None)
 def test_mask_keeps_length_and_line_breaks(syntax: Syntax, data: st.DataObject) -> None:
     """The masked copy has the text's length and line breaks; spans are sorted, disjoint and inside the text."""
     text = data.draw(documents(syntax))
@@ -592,7 +592,7 @@ def test_mask_keeps_length_and_line_breaks(syntax: Syntax, data: st.DataObject) 
 
 @pytest.mark.parametrize("syntax", list(Syntax))
 @given(data=st.data())
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None)
 def test_fixing_never_touches_masked_spans(syntax: Syntax, data: st.DataObject, checker: Checker) -> None:
     """Applying every fixable finding leaves each masked span byte-identical (shifted by earlier repairs)."""
     text = data.draw(documents(syntax))
