@@ -17,18 +17,11 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from respin import __version__, config
+from respin import __version__, config, formats
 from respin.allowed_phrases import AllowFileError, read_allow_file
 from respin.config import Config
 from respin.dictionary import REGISTRY, UserDictionaryError, user_dictionary_name
-from respin.engine import (
-    ALL_DICTIONARIES,
-    ALL_RULES,
-    DEFAULT_MIN_CONFIDENCE,
-    Checker,
-    check_text,
-    check_user_dictionary_names,
-)
+from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker, check_user_dictionary_names
 from respin.files import STDIN, Document, InputError, display_name, read_document, write_document
 from respin.finding import Finding
 from respin.fixer import apply, auto_decisions
@@ -80,6 +73,11 @@ def _detectors_epilog() -> str:
 def _add_detector_options(parser: argparse.ArgumentParser) -> None:
     """The options every command shares: how to read the files and which detectors to run."""
     parser.add_argument("--encoding", default="utf-8", help="encoding of the input files (default: utf-8)")
+    parser.add_argument(
+        "--syntax", choices=formats.CHOICES, default="auto",
+        help="how the files are written, to check only their prose (default: auto, by extension: "
+             ".md .markdown .mdown .mkd markdown, .html .htm .xhtml html, .rst .rest rst, else text)",
+    )
     parser.add_argument(
         "--disable", action="append", default=[], metavar="NAME",
         help="turn off a dictionary or rule by name (repeatable; names are listed below)",
@@ -328,7 +326,8 @@ def run_check(options: argparse.Namespace, checker: Checker, grammar: _Grammar) 
     records = []
     out = sys.stdout
     for document in _documents(options, failed):
-        findings = check_text(document.text, checker, grammar.find(document.text))
+        syntax = formats.syntax_for(document.path, options.syntax)
+        findings = formats.check_document(document.text, checker, syntax, grammar.find(document.text))
         found += len(findings)
         if options.format == "json":
             records.append(file_record(document.path, document.text, findings))
@@ -353,7 +352,8 @@ def run_fix(options: argparse.Namespace, checker: Checker, grammar: _Grammar) ->
     failed: list[str] = []
     changed = 0
     for document in _documents(options, failed):
-        findings = check_text(document.text, checker, grammar.find(document.text))
+        syntax = formats.syntax_for(document.path, options.syntax)
+        findings = formats.check_document(document.text, checker, syntax, grammar.find(document.text))
         repaired = apply(document.text, findings, auto_decisions(findings, checker.min_confidence))
         if repaired != document.text:
             changed += 1
@@ -396,7 +396,7 @@ def run_review(options: argparse.Namespace, checker: Checker, grammar: _Grammar)
     from respin.review.app import make_app  # Textual is imported only here: `check` starts faster
 
     checker.jobs = 1  # the app checks in a worker thread; forking worker processes from it is unsafe
-    outcomes = make_app(opened, checker, fresh=options.fresh, extra=grammar.find).run()
+    outcomes = make_app(opened, checker, fresh=options.fresh, extra=grammar.find, syntax=options.syntax).run()
     for outcome in outcomes or []:
         note = " (not saved; run `respin review` on it again to resume)" if outcome.unsaved else ""
         print(f"respin: {outcome.name}: {outcome.summary}{note}", file=sys.stderr)

@@ -144,12 +144,17 @@ class Checker:
         self.__post_init__()
 
 
-def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> list[Finding]:
+def check_text(
+    text: str, checker: Checker, extra: Sequence[Finding] = (), excluded: Sequence[tuple[int, int]] = ()
+) -> list[Finding]:
     """Every finding at or above the checker's threshold, in text order, none overlapping.
 
     `extra` are findings from detectors that live outside the engine because they do
     I/O (a LanguageTool server): they are merged and de-overlapped with the rest.
     A finding inside one of the checker's allowed phrases is dropped, whatever found it.
+    `excluded` are sorted, disjoint (start, end) spans that are not prose (code, markup:
+    see `respin.formats`): findings overlapping them are dropped before overlaps are
+    resolved, so a long match across one never hides a shorter one beside it.
     """
     jobs = checker.jobs or os.cpu_count() or 1
     facts = document_facts(text, checker)
@@ -161,10 +166,14 @@ def check_text(text: str, checker: Checker, extra: Sequence[Finding] = ()) -> li
     # Allowed phrases are dropped before the gates look: allowed wording is no sign of spinning.
     allowed = checker._allowed.spans(whole)
     found = allowed.drop_covered(found)
+    if excluded:  # before the gates look, too: what stands in code is no sign of spinning
+        found = outside(found, excluded)
     for rule in checker._rules:
         if rule.gate is not None and rule.gate(whole, found):
             found.extend(allowed.drop_covered(list(rule.find(whole, checker.lexicon))))
     found.extend(allowed.drop_covered(extra))
+    if excluded:
+        found = outside(found, excluded)
     if checker.deep:
         from respin.deep import verify
 
@@ -205,6 +214,18 @@ def load_user_dictionaries(paths: Sequence[str]) -> tuple[UserDictionary, ...]:
             keys[entry.key] = dictionary
         loaded.append(dictionary)
     return tuple(loaded)
+
+
+def outside(findings: Sequence[Finding], spans: Sequence[tuple[int, int]]) -> list[Finding]:
+    """The findings that overlap none of `spans` (sorted, disjoint (start, end) pairs)."""
+    starts = [start for start, _ in spans]
+    kept = []
+    for finding in findings:
+        # the last span starting before the finding ends reaches furthest of those that do
+        i = bisect.bisect_left(starts, max(finding.end, finding.start + 1))
+        if i == 0 or spans[i - 1][1] <= finding.start:
+            kept.append(finding)
+    return kept
 
 
 def document_facts(text: str, checker: Checker) -> dict[str, object]:

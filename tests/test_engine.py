@@ -285,3 +285,21 @@ def test_bigram_counts_are_read_from_symspellpy() -> None:
     assert bigram_count("military", "forces") > 1_000_000
     assert bigram_count("of", "the") > bigram_count("military", "forces")
     assert bigram_count("mutual", "chiefs") == 0
+
+
+def test_excluded_spans_drop_findings_before_overlaps_are_resolved(checker) -> None:
+    """A long match across an excluded span is dropped before it can hide a shorter one beside it."""
+    text = "Officials said us     makes makes a deal."  # as if "us `x` makes": the span 17..22 is not prose
+    everything = check_text(text, checker)
+    assert [(f.text, f.rule) for f in everything] == [("us     makes", "collocations")]
+    kept = check_text(text, checker, excluded=[(17, 22)])
+    assert [(f.text, f.rule) for f in kept] == [("makes makes", "doubled-word")]
+
+
+def test_excluded_spans_also_filter_extra_findings(checker) -> None:
+    """Findings handed in from outside (LanguageTool) are dropped where they overlap an excluded span."""
+    text = "Some words here."
+    inside = Finding(5, 10, "words", ("Words",), "languagetool:X", Category.GRAMMAR, 0.9, "m")
+    beside = Finding(11, 15, "here", ("there",), "languagetool:Y", Category.GRAMMAR, 0.9, "m")
+    kept = check_text(text, checker, [inside, beside], excluded=[(0, 4), (7, 8)])
+    assert kept == [beside]

@@ -604,3 +604,20 @@ def test_deleted_file_is_not_recreated_and_reload_keeps_the_review(article: Path
 
     drive(app, script)
     assert not article.exists()
+
+
+def test_markdown_review_offers_only_prose_and_saves_code_untouched(tmp_path: Path) -> None:
+    """In a Markdown file the review shows the spin in prose, not the one in code, and saving leaves code as it was."""
+    markdown = (
+        "# Notes\n\nWhen you look at the report, officials said so.\n\n"
+        "```\nwhen you look at the code\n```\n\nRun `when you look at the` in a shell.\n"
+    )
+    path = write(tmp_path / "notes.md", markdown)
+    app = build_app(path)
+
+    async def script(pilot: Pilot[object]) -> None:
+        assert [f.text for f in review_of(pilot).findings] == ["When you look at the"]
+        await pilot.press("a", "s", "q")
+
+    drive(app, script)
+    assert path.read_text(encoding="utf-8") == markdown.replace("When you look at the report", "In the report")

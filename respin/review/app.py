@@ -29,7 +29,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from respin.engine import Checker, check_text
+from respin import formats
+from respin.engine import Checker
 from respin.files import InputError, display_name
 from respin.finding import Category, Finding
 from respin.review.disk import OpenedDocument, fingerprint_on_disk, open_document, save_document
@@ -156,6 +157,7 @@ class ReviewScreen(Screen[None]):
         store: ResumeStore,
         fresh: bool,
         extra: ExtraFindings,
+        syntax: str | None = None,
     ) -> None:
         super().__init__()
         self.opened = list(documents)
@@ -163,6 +165,8 @@ class ReviewScreen(Screen[None]):
         self.store = store
         self.fresh = fresh
         self.extra = extra
+        #: --syntax: None or "auto" reads each file's syntax from its extension.
+        self.syntax = syntax
         #: One review per document, None while it is being checked.
         self.reviews: list[DocumentReview | None] = [None] * len(self.opened)
         self.position = 0
@@ -232,13 +236,14 @@ class ReviewScreen(Screen[None]):
                         self.post_message(CheckFailed(position, str(error), generation))
                         continue
                 text = opened.document.text
+                syntax = formats.syntax_for(opened.document.path, self.syntax)
                 head = paragraph_break_after(text, self.head_chars, self.head_chars) \
                     if len(text) >= self.progressive_min_chars else None
                 if head is not None:
-                    findings = check_text(text[:head], self.checker)
+                    findings = formats.check_document(text[:head], self.checker, syntax)
                     self.post_message(
                         DocumentChecked(position, opened, findings, carried, generation, provisional=True))
-                findings = check_text(text, self.checker, self.extra(text))
+                findings = formats.check_document(text, self.checker, syntax, self.extra(text))
                 self.post_message(DocumentChecked(position, opened, findings, carried, generation))
 
         self.run_worker(work, thread=True, group="check", name="check documents")
@@ -716,6 +721,7 @@ def make_app(
     store: ResumeStore | None = None,
     fresh: bool = False,
     extra: ExtraFindings | None = None,
+    syntax: str | None = None,
 ) -> ReviewApp:
     """Build the review app over documents already read (`disk.open_document`).
 
@@ -723,7 +729,8 @@ def make_app(
     would fork worker processes for a large text is replaced by a one-process copy.
     `store` keeps decisions between runs (default: `ResumeStore()`, the user's
     cache); `fresh` ignores what it holds; `extra` adds findings from outside the
-    engine (LanguageTool).
+    engine (LanguageTool); `syntax` overrides each file's syntax (`formats.syntax_for`:
+    only the prose of Markdown, HTML and rST files is checked).
     """
     if not documents:
         raise ValueError("review needs at least one document")
@@ -731,5 +738,5 @@ def make_app(
         from dataclasses import replace
 
         checker = replace(checker, jobs=1)  # forking from a threaded process is unsafe
-    screen = ReviewScreen(documents, checker, store or ResumeStore(), fresh, extra or (lambda text: ()))
+    screen = ReviewScreen(documents, checker, store or ResumeStore(), fresh, extra or (lambda text: ()), syntax)
     return ReviewApp(screen)
