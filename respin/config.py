@@ -14,6 +14,11 @@ Keys (all optional)::
     disable = ["joined-words"]        # dictionaries and rules to turn off
     deep = false                      # let the language model verify findings
     languagetool = "http://localhost:8081"   # a LanguageTool server to ask
+    include = ["*.txt", "*.md"]       # files read in a walked directory (see respin.walk)
+    exclude = ["drafts/", "/vendor"]  # files and folders a walk skips
+
+Globs in `include` and `exclude` are gitignore patterns relative to the
+folder of the file that gives them.
 
 An unknown key, a value of the wrong type or out of range, or a file that is not
 valid TOML raises `ConfigError` naming the file and the key: the command line
@@ -45,6 +50,15 @@ class Config:
     disable: tuple[str, ...] = field(default_factory=tuple)
     deep: bool | None = None
     languagetool: str | None = None
+    #: Globs of the files a walked directory yields (None: `respin.walk.DEFAULT_INCLUDE`).
+    include: tuple[str, ...] | None = None
+    #: Globs of the files and folders a walk skips.
+    exclude: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def folder(self) -> Path:
+        """The folder globs are relative to: the file's, or the current folder without a file."""
+        return self.path.parent if self.path is not None else Path.cwd()
 
 
 def _confidence(value: Any, where: str) -> float:
@@ -73,6 +87,25 @@ def _url(value: Any, where: str) -> str:
     return value
 
 
+def _globs(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: expected a list of globs, e.g. [\"*.txt\", \"drafts/\"], got {value!r}")
+    from respin.walk import GlobError, compile_globs
+
+    try:
+        compile_globs(value)
+    except GlobError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    return tuple(value)
+
+
+def _include_globs(value: Any, where: str) -> tuple[str, ...]:
+    if value == []:
+        raise ConfigError(f"{where}: an empty list would leave nothing to check in a folder; "
+                          f"name at least one glob, e.g. [\"*.txt\"]")
+    return _globs(value, where)
+
+
 #: key in the file -> (Config field, validator)
 _KEYS = {
     "min-confidence": ("min_confidence", _confidence),
@@ -80,6 +113,8 @@ _KEYS = {
     "disable": ("disable", _names),
     "deep": ("deep", _bool),
     "languagetool": ("languagetool", _url),
+    "include": ("include", _include_globs),
+    "exclude": ("exclude", _globs),
 }
 
 
