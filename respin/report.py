@@ -250,8 +250,9 @@ class SarifLog:
                 "locations": [{"physicalLocation": {"artifactLocation": location, "region": region}}],
             }
             if finding.fixable:
+                spun = " ".join(finding.text.split())
                 result["fixes"] = [{
-                    "description": {"text": f"Replace '{finding.text}' with '{finding.suggestions[0]}'"},
+                    "description": {"text": f"Replace '{spun}' with '{finding.suggestions[0]}'"},
                     "artifactChanges": [{
                         "artifactLocation": location,
                         "replacements": [{
