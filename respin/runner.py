@@ -9,7 +9,8 @@ With more than one worker, a pool of processes is started (forked where the
 platform allows it, so it starts in milliseconds): the `Job`, and with it the
 `Checker`, reaches each worker once, through the pool's initializer; files are
 sent as paths, in chunks, and read, checked (and for `fix --write` written) in
-the worker. Each worker loads the checker's resources once. A file that cannot
+the worker. With fork, the resources are loaded once before the workers start,
+and they share them; otherwise each worker loads them once. A file that cannot
 be read comes back as a result with an `error`, so the other files still run.
 Workers ignore Ctrl-C; the caller's KeyboardInterrupt (or a closed pipe) stops
 the pool and ends the workers at once.
@@ -171,6 +172,8 @@ def _worker_pool(job: Job, workers: int) -> Iterator[ProcessPoolExecutor]:
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":  # load once here: forked workers share the loaded resources instead of each loading them
+        _ = job.checker.phrase_index, job.checker.lexicon.counts
     sys.stdout.flush()  # a forked worker must not inherit and repeat buffered output
     sys.stderr.flush()
     pool = ProcessPoolExecutor(workers, multiprocessing.get_context(method), initializer=_start_worker,
