@@ -18,7 +18,6 @@ the pool and ends the workers at once.
 
 from __future__ import annotations
 
-import difflib
 import os
 import signal
 import sys
@@ -116,6 +115,8 @@ def _size(document: Document) -> int:
 
 def unified_diff(document: Document, repaired: str) -> Iterator[str]:
     """A unified diff that marks a last line without a line break, as diff(1) does."""
+    import difflib  # only diffs need it: start-up time
+
     name = display_name(document.path)
     lines = difflib.unified_diff(
         document.text.splitlines(keepends=True), repaired.splitlines(keepends=True),
