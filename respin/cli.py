@@ -26,7 +26,7 @@ from respin.finding import Finding
 from respin.progress import progress_bar, wanted
 from respin.report import FORMATS, SarifLog, file_record, github_lines, json_document, jsonl_lines, text_lines
 from respin.rules import RULES
-from respin.runner import Action, FileResult, Job, run_files, usable_cores
+from respin.runner import Action, FileResult, Job, WorkerError, run_files, usable_cores
 from respin.stats import RunStats
 from respin.walk import DEFAULT_INCLUDE, Expansion, GlobError, Globs, Selection, Target, expand
 
@@ -501,6 +501,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 grammar.detector.close()
     except UsageError as error:
         parser.exit(ExitCode.ERROR, f"respin: {error}\n")
+    except WorkerError as error:
+        print(f"respin: {error}", file=sys.stderr)
+        return ExitCode.ERROR
     except BrokenPipeError:  # `respin check ... | head`
         sys.stderr.close()
         return ExitCode.FINDINGS

@@ -43,6 +43,10 @@ ExtraFinder = Callable[[str], list[Finding]]
 MAX_CHUNK = 8
 
 
+class WorkerError(Exception):
+    """A worker process died: the run cannot know what happened to the files it held."""
+
+
 @dataclass(frozen=True)
 class FileResult:
     """What happened to one file."""
@@ -145,9 +149,17 @@ def run_files(targets: Sequence[Target], job: Job, workers: int = 1,
         for target in targets:
             yield job.run(target, extra)
         return
+    from concurrent.futures.process import BrokenProcessPool
+
     chunk = max(1, min(MAX_CHUNK, len(targets) // (workers * 4)))
     with _worker_pool(job, workers) as pool:
-        yield from pool.map(_run_in_worker, targets, chunksize=chunk)
+        try:
+            yield from pool.map(_run_in_worker, targets, chunksize=chunk)
+        except BrokenProcessPool as error:
+            raise WorkerError(
+                "a worker process stopped unexpectedly (out of memory, or killed); run again with --jobs 1 "
+                "to check the files in one process"
+            ) from error
 
 
 # The job a pool worker runs, set once per worker process by `_start_worker`.

@@ -10,7 +10,7 @@ import pytest
 
 from respin.engine import Checker
 from respin.finding import Finding
-from respin.runner import ExtraFinder, FileResult, Job, run_files
+from respin.runner import ExtraFinder, FileResult, Job, WorkerError, run_files
 from respin.stats import RunStats
 from respin.walk import Target
 
@@ -23,6 +23,16 @@ class PidJob(Job):
     def run(self, target: Target, extra: ExtraFinder | None = None) -> FileResult:
         """The ordinary result, tagged with this process's id."""
         return replace(super().run(target, extra), output=str(os.getpid()))
+
+
+class CrashJob(Job):
+    """A check whose worker dies on the file named 03.txt, as a process killed for memory would."""
+
+    def run(self, target: Target, extra: ExtraFinder | None = None) -> FileResult:
+        """The ordinary result, except that 03.txt ends the process."""
+        if target.path.endswith("03.txt"):
+            os._exit(9)
+        return super().run(target, extra)
 
 
 @pytest.fixture
@@ -123,3 +133,9 @@ def test_stats_add_up_the_results(folder: list[Target]) -> None:
     assert set(figures["by_category"]) == {"fingerprint", "collocation", "joined"}
     assert figures["files_with_findings"] == 6
     assert figures["seconds"] >= 0 and figures["files_per_second"] > 0
+
+
+def test_a_dead_worker_is_an_error_not_a_hang(folder: list[Target]) -> None:
+    """When a worker process dies, the run stops with WorkerError naming the way out (--jobs 1)."""
+    with pytest.raises(WorkerError, match="--jobs 1"):
+        list(run_files(folder, CrashJob(Checker()), workers=2))
