@@ -118,17 +118,19 @@ class Globs:
     patterns: tuple[str, ...]
     base: Path
     spec: GitIgnoreSpec = field(init=False, repr=False, compare=False)
+    _base: str = field(init=False, repr=False, compare=False)  # `base` as a string, for quick prefix tests
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", Path(self.base).resolve())
         object.__setattr__(self, "spec", compile_globs(self.patterns))
+        object.__setattr__(self, "_base", str(self.base))
 
     def check(self, path: str, is_dir: bool, root: str) -> tuple[bool | None, int | None]:
         """(True: matched, False: matched by a `!` pattern, None: not matched; the deciding pattern's index).
 
         `path` is absolute and real; it is taken relative to `base`, or, outside it, to `root` (the walked folder).
         """
-        relative = _relative(path, str(self.base))
+        relative = _relative(path, self._base)
         if relative is None:
             relative = _relative(path, root)
             if relative is None:

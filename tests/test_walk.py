@@ -50,6 +50,14 @@ def test_walk_is_sorted_and_honours_nested_gitignore(project: Path) -> None:
     ]
 
 
+def test_gitignore_can_be_turned_off(project: Path) -> None:
+    """Selection(gitignore=False) reads ignored files too (hidden entries stay skipped)."""
+    assert _paths(["."], Selection(gitignore=False)) == [
+        "a.txt", "b.md", "build/out.txt", "docs/drafts/d.txt", "docs/keep.log.txt", "docs/other.log.txt",
+        "docs/sub/page.html", "docs/sub/y.rst", "docs/x.txt", "z.log.txt",
+    ]
+
+
 def test_walk_shows_paths_below_the_folder_as_named(project: Path) -> None:
     """Files found in `docs/` are shown as `docs/...`, in an absolute folder as absolute paths."""
     assert _paths(["docs/"]) == ["docs/keep.log.txt", "docs/sub/page.html", "docs/sub/y.rst", "docs/x.txt"]
