@@ -28,14 +28,16 @@ def test_measure_compares_both_runs(corpus: Path) -> None:
     assert message.startswith("respin: ") and "bad.txt: not valid utf-8" in message
     assert figures["jobs1_s"] > 0 and figures["jobs2_s"] > 0
     assert figures["speedup"] == pytest.approx(figures["jobs1_s"] / figures["jobs2_s"])
+    assert len(figures["pair_speedups"]) == 1 and figures["median_pair_speedup"] == figures["pair_speedups"][0]
 
 
 def test_rows_flag_differing_output_and_no_speed_up() -> None:
     """A slower --jobs 2 or outputs that differ are FAIL rows."""
     corpus = {"files": 10, "bytes": 1000}
-    figures = {"jobs1_s": 1.0, "jobs2_s": 2.0, "speedup": 0.5, "identical": False, "findings": 3, "returncode": 1}
+    figures = {"jobs1_s": 1.0, "jobs2_s": 2.0, "speedup": 0.5, "identical": False, "findings": 3, "returncode": 1,
+               "pair_speedups": [0.4, 0.5, 0.6], "median_pair_speedup": 0.5}
     rows = jobs.build_rows(corpus, figures)
-    assert [row.passed for row in rows] == [None, None, False, False]
+    assert [row.passed for row in rows] == [None, None, False, None, False]
 
 
 def test_main_prints_table_and_json(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
