@@ -15,8 +15,10 @@ It checks that both give byte-identical stdout and stderr and the same exit
 code (the corpus holds one file that is not valid UTF-8, so both exit 2 and
 name it), and prints one table: both times, files per second and the
 speed-up (best time with 1 / best time with 2), and, since a shared machine's
-load drifts, the median speed-up of the back-to-back pairs. Target: `--jobs 2`
-faster than `--jobs 1` (speed-up > 1) with identical output. The benchmark exits 0 whatever the
+load drifts, the median speed-up of the back-to-back pairs. Before and after the
+runs it also times a CPU-bound loop in one process and in two: on a machine shared
+with other work, that is the most a second job can gain at the moment. Target:
+`--jobs 2` faster than `--jobs 1` (speed-up > 1) with identical output. The benchmark exits 0 whatever the
 figures are; with `--check` it exits 1 when the target is missed or the outputs
 differ, and it exits 2 when a run fails or the corpus is missing.
 """
@@ -65,6 +67,30 @@ def respin_check(corpus: Path, jobs: int) -> Run:
     return Run(elapsed, done.returncode, done.stdout, done.stderr)
 
 
+def _spin(rounds: int) -> int:
+    total = 0
+    for i in range(rounds):
+        total += i * i
+    return total
+
+
+def machine_parallelism(rounds: int = 4_000_000) -> float:
+    """How much faster two processes run a CPU-bound loop twice than one process does: the most a second job
+    can gain on this machine now (about 2 on two idle cores, about 1 when other work holds a core)."""
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    start = time.perf_counter()
+    _spin(rounds)
+    _spin(rounds)
+    serial = time.perf_counter() - start
+    with multiprocessing.get_context(method).Pool(2) as pool:
+        start = time.perf_counter()
+        pool.map(_spin, [rounds, rounds])
+        parallel = time.perf_counter() - start
+    return serial / parallel
+
+
 def corpus_figures(corpus: Path) -> dict[str, Any]:
     """Files and bytes of the corpus's *.txt files (what respin reads there by default)."""
     files = sorted(corpus.rglob("*.txt"))
@@ -73,12 +99,14 @@ def corpus_figures(corpus: Path) -> dict[str, Any]:
     return {"path": str(corpus), "files": len(files), "bytes": sum(f.stat().st_size for f in files)}
 
 
-def measure(corpus: Path, repeat: int) -> dict[str, Any]:
+def measure(corpus: Path, repeat: int, calibration_rounds: int = 4_000_000) -> dict[str, Any]:
     """Best times of --jobs 1 and --jobs 2 (runs alternated), and whether every run printed the same."""
     runs: dict[int, list[Run]] = {1: [], 2: []}
+    parallelism = [machine_parallelism(calibration_rounds)]
     for _ in range(max(1, repeat)):
         for jobs in (1, 2):
             runs[jobs].append(respin_check(corpus, jobs))
+    parallelism.append(machine_parallelism(calibration_rounds))
     reference = runs[1][0]
     identical = all(
         (run.stdout, run.stderr, run.returncode) == (reference.stdout, reference.stderr, reference.returncode)
@@ -93,6 +121,7 @@ def measure(corpus: Path, repeat: int) -> dict[str, Any]:
         "speedup": one / two,
         "pair_speedups": pairs,
         "median_pair_speedup": statistics.median(pairs),
+        "machine_parallelism": parallelism,
         "identical": identical,
         "returncode": reference.returncode,
         "findings": reference.stdout.count(b"\n"),
@@ -111,6 +140,8 @@ def build_rows(corpus: dict[str, Any], figures: dict[str, Any]) -> list[Row]:
             figures["speedup"] > MIN_SPEEDUP),
         Row("speed-up, median of back-to-back pairs", f"{figures['median_pair_speedup']:.2f}x",
             f"(range {figures['pair_speedups'][0]:.2f}-{figures['pair_speedups'][-1]:.2f})"),
+        Row("machine: a CPU-bound loop in 2 processes, before / after",
+            " / ".join(f"{x:.2f}x" for x in figures["machine_parallelism"]), "(the most jobs 2 can gain)"),
         Row("output of every run identical", "yes" if figures["identical"] else "NO",
             f"{figures['findings']} findings, exit {figures['returncode']}", figures["identical"]),
     ]
@@ -123,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
                         help="folder to check (default: ../shared/data/bbc-dev from the repo root)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each, best kept (default: 3)")
+    parser.add_argument("--calibration-rounds", type=int, default=4_000_000,
+                        help="length of the CPU-bound loop that measures the machine (default: 4,000,000)")
     parser.add_argument("--check", action="store_true", help="exit 1 if the target is missed")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     return parser
@@ -139,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         corpus = corpus_figures(options.corpus)
-        figures = measure(options.corpus, options.repeat)
+        figures = measure(options.corpus, options.repeat, options.calibration_rounds)
     except BenchError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

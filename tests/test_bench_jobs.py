@@ -21,7 +21,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_measure_compares_both_runs(corpus: Path) -> None:
     """Both settings are timed; outputs agree (exit 2 for the bad file); the speed-up is their ratio."""
-    figures = jobs.measure(corpus, repeat=1)
+    figures = jobs.measure(corpus, repeat=1, calibration_rounds=50_000)
     assert figures["identical"] is True
     assert figures["returncode"] == 2 and figures["findings"] == sum(range(1, 7))
     [message] = figures["stderr_lines"]
@@ -29,20 +29,22 @@ def test_measure_compares_both_runs(corpus: Path) -> None:
     assert figures["jobs1_s"] > 0 and figures["jobs2_s"] > 0
     assert figures["speedup"] == pytest.approx(figures["jobs1_s"] / figures["jobs2_s"])
     assert len(figures["pair_speedups"]) == 1 and figures["median_pair_speedup"] == figures["pair_speedups"][0]
+    assert len(figures["machine_parallelism"]) == 2 and all(x > 0 for x in figures["machine_parallelism"])
 
 
 def test_rows_flag_differing_output_and_no_speed_up() -> None:
     """A slower --jobs 2 or outputs that differ are FAIL rows."""
     corpus = {"files": 10, "bytes": 1000}
     figures = {"jobs1_s": 1.0, "jobs2_s": 2.0, "speedup": 0.5, "identical": False, "findings": 3, "returncode": 1,
-               "pair_speedups": [0.4, 0.5, 0.6], "median_pair_speedup": 0.5}
+               "pair_speedups": [0.4, 0.5, 0.6], "median_pair_speedup": 0.5, "machine_parallelism": [1.9, 1.8]}
     rows = jobs.build_rows(corpus, figures)
-    assert [row.passed for row in rows] == [None, None, False, None, False]
+    assert [row.passed for row in rows] == [None, None, False, None, None, False]
+    assert rows[4].value == "1.90x / 1.80x"
 
 
 def test_main_prints_table_and_json(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The report names both settings; --json carries the figures; a missing corpus exits 2."""
-    assert jobs.main(["--corpus", str(corpus), "--repeat", "1", "--json"]) == 0
+    assert jobs.main(["--corpus", str(corpus), "--repeat", "1", "--calibration-rounds", "50000", "--json"]) == 0
     out = capsys.readouterr().out
     assert "respin check --jobs 1 (7 files" in out and "speed-up" in out
     figures = json.loads(out[out.index("\n{") :])
