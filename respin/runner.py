@@ -5,15 +5,16 @@ order of `targets`, as soon as that file and every file before it are done, so
 a caller can print each file's report while the run goes on, and the output of
 `--jobs 2` is byte for byte that of `--jobs 1`.
 
-With more than one worker, a pool of processes is started (forked where the
-platform allows it, so it starts in milliseconds): the `Job`, and with it the
-`Checker`, reaches each worker once, through the pool's initializer; files are
-sent as paths, in chunks, and read, checked (and for `fix --write` written) in
-the worker. With fork, the resources are loaded once before the workers start,
-and they share them; otherwise each worker loads them once. A file that cannot
-be read comes back as a result with an `error`, so the other files still run.
-Workers ignore Ctrl-C; the caller's KeyboardInterrupt (or a closed pipe) stops
-the pool and ends the workers at once.
+With N workers, this process and a pool of N - 1 processes share the files
+(forked where the platform allows it, so they start in milliseconds): the
+`Job`, and with it the `Checker`, reaches each pool process once, through the
+pool's initializer; files are sent as paths, in chunks, and read, checked (and
+for `fix --write` written) where they are checked. With fork, the resources
+are loaded once before the pool starts, and shared; otherwise each pool
+process loads them once. A file that cannot be read comes back as a result
+with an `error`, so the other files still run. Pool processes ignore Ctrl-C;
+the caller's KeyboardInterrupt (or a closed pipe) stops the pool and ends its
+processes at once.
 """
 
 from __future__ import annotations
@@ -149,12 +150,39 @@ def run_files(targets: Sequence[Target], job: Job, workers: int = 1,
         for target in targets:
             yield job.run(target, extra)
         return
+    yield from _run_pooled(targets, job, workers)
+
+
+def _run_pooled(targets: Sequence[Target], job: Job, workers: int) -> Iterator[FileResult]:
+    """`workers` processes at work: this one and `workers - 1` in a pool, results in input order.
+
+    The files go to the pool in chunks, all submitted at once. Rather than wait for the next
+    chunk in order, this process takes a chunk no pool process has started yet (it cancels it
+    in the pool), the earliest such, checks it itself and keeps its results until their turn:
+    work is shared out as it goes, and this process, whose resources are loaded already, is
+    busy whenever there is work left.
+    """
+    import copy
     from concurrent.futures.process import BrokenProcessPool
 
-    chunk = max(1, min(MAX_CHUNK, len(targets) // (workers * 4)))
-    with _worker_pool(job, workers) as pool:
+    size = max(1, min(MAX_CHUNK, len(targets) // (workers * 4)))
+    chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
+    here = replace(job, checker=copy.copy(job.checker))
+    here.checker.jobs = 1  # the files are the unit of parallel work: no pool for one file inside this one
+    with _worker_pool(job, workers - 1) as pool:
         try:
-            yield from pool.map(_run_in_worker, targets, chunksize=chunk)
+            futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
+            done_here: dict[int, list[FileResult]] = {}
+            candidate = 0  # chunks before this one have been started by the pool or taken here
+            for index, future in enumerate(futures):
+                while index not in done_here and not future.done():
+                    candidate = max(candidate, index)
+                    while candidate < len(futures) and (candidate in done_here or not futures[candidate].cancel()):
+                        candidate += 1
+                    if candidate == len(futures):  # nothing left to take: wait for the pool
+                        break
+                    done_here[candidate] = [here.run(target) for target in chunks[candidate]]
+                yield from done_here.pop(index) if index in done_here else future.result()
         except BrokenProcessPool as error:
             raise WorkerError(
                 "a worker process stopped unexpectedly (out of memory, or killed); run again with --jobs 1 "
@@ -173,9 +201,9 @@ def _start_worker(job: Job) -> None:
     _worker_job = job
 
 
-def _run_in_worker(target: Target) -> FileResult:
+def _run_chunk_in_worker(chunk: Sequence[Target]) -> list[FileResult]:
     assert _worker_job is not None, "called outside a worker started by run_files"
-    return _worker_job.run(target)
+    return [_worker_job.run(target) for target in chunk]
 
 
 @contextmanager

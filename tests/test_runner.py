@@ -53,15 +53,27 @@ def _comparable(result: FileResult) -> tuple[object, ...]:
 
 
 def test_pool_gives_the_same_results_in_input_order(folder: list[Target]) -> None:
-    """Two workers return exactly what one process returns, in the same order, from two other processes."""
+    """Two workers (this process and one pool process) return exactly what one process returns, in order."""
     job = PidJob(Checker())
     alone = list(run_files(folder, job, workers=1))
     pooled = list(run_files(folder, job, workers=2))
     assert [_comparable(r) for r in pooled] == [_comparable(r) for r in alone]
     assert [r.path for r in pooled] == [t.path for t in folder]
     assert {r.output for r in alone} == {str(os.getpid())}
-    workers = {r.output for r in pooled}
-    assert len(workers) == 2 and str(os.getpid()) not in workers
+    others = {r.output for r in pooled} - {str(os.getpid())}
+    assert len(others) == 1  # one pool process; this process takes the chunks it has not started
+
+
+def test_three_workers_share_a_long_run(tmp_path: Path) -> None:
+    """With three workers, two pool processes take part, and the order still follows the input."""
+    targets = []
+    for i in range(60):
+        path = tmp_path / f"{i:02}.txt"
+        path.write_text(SPUN * 40, encoding="utf-8")
+        targets.append(Target(str(path), named=False))
+    results = list(run_files(targets, PidJob(Checker()), workers=3))
+    assert [r.path for r in results] == [t.path for t in targets]
+    assert len({r.output for r in results} - {str(os.getpid())}) == 2
 
 
 def test_bad_files_become_results_and_the_others_are_checked(folder: list[Target]) -> None:
