@@ -240,3 +240,6 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+    # The pool's manager thread sees its workers gone and stops; waiting for it here keeps it from
+    # racing the interpreter's exit (which would print "Bad file descriptor" from a closed pipe).
+    pool.shutdown(wait=True)

@@ -203,6 +203,11 @@ def test_progress_bar_is_drawn_on_a_terminal_and_leaves_stdout_alone(tmp_path: P
     assert b"checking" not in few
 
 
+def _default_sigint() -> None:
+    """Give the child the default Ctrl-C handling, even when these tests run with SIGINT ignored (in the background)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _process_group_alive(group: int) -> bool:
     try:
         os.killpg(group, 0)
@@ -215,14 +220,16 @@ def _process_group_alive(group: int) -> bool:
 def test_ctrl_c_ends_the_workers_and_exits_130(tmp_path: Path) -> None:
     """Ctrl-C (SIGINT to the process group) mid-run: exit code 130, no traceback, no worker left behind."""
     long_article = "Officials said the shared chiefs of staff met when you look at the data.\n\n" * 400
-    for i in range(60):
+    for i in range(24):  # each file takes a good part of a second: several seconds of work
         (tmp_path / f"{i:03}.txt").write_text(long_article, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     process = subprocess.Popen([sys.executable, "-m", "respin", "check", "--jobs", "2", "."], cwd=tmp_path,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True,
+                               preexec_fn=_default_sigint)
     assert process.stdout is not None
     first = process.stdout.readline()  # workers are running once the first file is reported
     assert first.startswith(b"000.txt:")
+    assert process.poll() is None, "the run ended before it could be interrupted"
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
