@@ -9,10 +9,10 @@ the run still exits 2.
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
+from contextlib import closing
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,11 +22,14 @@ from respin.allowed_phrases import AllowFileError, read_allow_file
 from respin.config import Config
 from respin.dictionary import REGISTRY, UserDictionaryError, user_dictionary_name
 from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker, check_user_dictionary_names
-from respin.files import STDIN, Document, InputError, display_name, read_document, write_document
+from respin.files import STDIN, InputError, display_name
 from respin.finding import Finding
-from respin.fixer import apply, auto_decisions
-from respin.report import FORMATS, file_record, json_document, jsonl_lines, text_lines
+from respin.progress import progress_bar, wanted
+from respin.report import FORMATS, SarifLog, file_record, github_lines, json_document, jsonl_lines, text_lines
 from respin.rules import RULES
+from respin.runner import Action, FileResult, Job, WorkerError, run_files, usable_cores
+from respin.stats import RunStats
+from respin.walk import DEFAULT_INCLUDE, Expansion, GlobError, Globs, Selection, Target, expand
 
 if TYPE_CHECKING:
     from respin.grammar import LanguageToolDetector
@@ -58,6 +61,16 @@ def _phrase(value: str) -> str:
     if not any(ch.isalnum() for ch in value):
         raise argparse.ArgumentTypeError(f"{value!r} has no word in it")
     return value
+
+
+def _jobs(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 (all cores) or more, got {value}")
+    return number
 
 
 def _detectors_epilog() -> str:
@@ -117,6 +130,31 @@ def _add_detector_options(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--no-config", action="store_true", help="ignore configuration files")
 
 
+def _add_file_options(parser: argparse.ArgumentParser) -> None:
+    """The options of commands that read many files: which files, how many processes, what to print."""
+    parser.add_argument(
+        "--jobs", "-j", type=_jobs, default=0, metavar="N",
+        help="check files in N processes (default 0: one per core; 1: all in this process)",
+    )
+    parser.add_argument(
+        "--include", action="append", default=None, metavar="GLOB",
+        help="in folders, read only files matching this gitignore-style glob (repeatable; replaces the config's "
+             f"include; default: {' '.join(DEFAULT_INCLUDE)})",
+    )
+    parser.add_argument(
+        "--exclude", action="append", default=[], metavar="GLOB",
+        help="in folders, skip files and folders matching this glob (repeatable; adds to the config's exclude)",
+    )
+    parser.add_argument(
+        "--force-exclude", action="store_true",
+        help="apply the excludes to files named on the command line too (for hooks that pass every file)",
+    )
+    parser.add_argument("--stats", action="store_true",
+                        help="print a summary on stderr: files, words, findings by category, time")
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress bar and no notes such as 'respin: fixed FILE'; errors are still printed")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="respin",
@@ -128,8 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("paths", nargs="*", metavar="PATH", help="files to read; '-' or none: standard input")
+    common.add_argument(
+        "paths", nargs="*", metavar="PATH",
+        help="files to read, and folders to walk (honouring .gitignore, include and exclude); "
+             "'-' or none: standard input",
+    )
     _add_detector_options(common)
+    _add_file_options(common)
 
     check = commands.add_parser(
         "check", parents=[common], help="report spun phrases",
@@ -213,6 +256,8 @@ def apply_config(options: argparse.Namespace, settings: Config) -> None:
     options.dictionary = _sourced(settings.dictionaries, f"dictionaries{in_file}", options.dictionary, "--dictionary")
     options.allow_file = _sourced(settings.allow_files, f"allow-file{in_file}", options.allow_file, "--allow-file")
     options.allow = [*settings.allow, *options.allow]
+    if options.command in ("check", "fix"):
+        options.selection = file_selection(options, settings)
 
 
 def _sourced(from_config: Sequence[Path], config_source: str, given: Sequence[str], option: str) -> dict[str, str]:
@@ -236,6 +281,27 @@ def _allowed_phrases(options: argparse.Namespace) -> tuple[str, ...]:
         except AllowFileError as error:
             raise UsageError(f"{source}: {error}") from None
     return tuple(phrases)
+
+
+def file_selection(options: argparse.Namespace, settings: Config) -> Selection:
+    """Which files folders yield: --include replaces the config's include, --exclude adds to its exclude.
+
+    Globs from the file are relative to its folder, those from the command line to the current folder.
+    """
+    try:
+        include = Globs(tuple(options.include), Path.cwd()) if options.include else None
+    except GlobError as error:
+        raise UsageError(f"--include: {error}") from None
+    try:
+        excluded = Globs(tuple(options.exclude), Path.cwd()) if options.exclude else None
+    except GlobError as error:
+        raise UsageError(f"--exclude: {error}") from None
+    if include is None:
+        include = Globs(settings.include or DEFAULT_INCLUDE, settings.folder)
+    exclude = [Globs(settings.exclude, settings.folder)] if settings.exclude else []
+    if excluded is not None:
+        exclude.append(excluded)
+    return Selection(include=include, exclude=tuple(exclude), force_exclude=options.force_exclude)
 
 
 def make_checker(options: argparse.Namespace) -> Checker:
@@ -263,7 +329,8 @@ def make_checker(options: argparse.Namespace) -> Checker:
     allowed = _allowed_phrases(options)
     try:
         return Checker(min_confidence=options.min_confidence, dictionaries=dictionaries, rules=rules,
-                       deep=options.deep, extra_dictionaries=user, allowed=allowed)
+                       deep=options.deep, jobs=getattr(options, "jobs", 0), extra_dictionaries=user,
+                       allowed=allowed)
     except UserDictionaryError as error:
         raise UsageError(f"{user_sources[error.path]}: {error}") from None
 
@@ -299,79 +366,157 @@ class _Grammar:
         return found
 
 
-def _documents(options: argparse.Namespace, failed: list[str]) -> Iterator[Document]:
-    """Read the inputs one at a time; report unreadable ones on stderr and in `failed`."""
-    for path in options.paths or [STDIN]:
+def _targets(options: argparse.Namespace) -> Expansion:
+    """The files to read, folders walked; folders that cannot be read are reported on stderr."""
+    expansion = expand(options.paths or [STDIN], options.selection)
+    for message in expansion.errors:
+        print(f"respin: {message}", file=sys.stderr)
+    if not expansion.targets and not expansion.errors and not options.quiet:
+        print(f"respin: no files to check (include: {' '.join(options.selection.include.patterns)})",
+              file=sys.stderr)
+    return expansion
+
+
+#: Without --jobs, files smaller than this all together are checked in this process: quicker than a pool.
+POOL_MIN_BYTES = 256_000
+
+
+def _workers(options: argparse.Namespace, targets: Sequence[Target], grammar: _Grammar) -> int:
+    """How many processes check the files.
+
+    One for a single file, with --deep and with LanguageTool (the language model uses every core
+    itself; the server is one connection). Without --jobs, also one for a small run, which
+    would spend longer starting workers than checking.
+    """
+    if len(targets) < 2 or options.jobs == 1 or options.deep or grammar.detector is not None:
+        return 1
+    if options.jobs == 0 and _total_size(targets) < POOL_MIN_BYTES:
+        return 1
+    return min(options.jobs or usable_cores(), len(targets))
+
+
+def _total_size(targets: Sequence[Target]) -> int:
+    total = 0
+    for target in targets:
         try:
-            yield read_document(path, options.encoding)
-        except InputError as error:
-            print(f"respin: {error}", file=sys.stderr)
-            failed.append(path)
+            total += os.stat(target.path).st_size
+        except OSError:  # reported when the file is read
+            continue
+        if total >= POOL_MIN_BYTES:
+            break
+    return total
 
 
-def _unified_diff(document: Document, repaired: str) -> Iterator[str]:
-    """A unified diff that marks a last line without a line break, as diff(1) does."""
-    name = display_name(document.path)
-    lines = difflib.unified_diff(
-        document.text.splitlines(keepends=True), repaired.splitlines(keepends=True),
-        fromfile=f"a/{name}", tofile=f"b/{name}",
-    )
-    for line in lines:
-        yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+def _results(options: argparse.Namespace, targets: Sequence[Target], checker: Checker, grammar: _Grammar,
+             action: Action, stats: RunStats) -> Generator[FileResult, None, None]:
+    """Every file's result in order, with a progress bar on a terminal; counted for --stats."""
+    workers = _workers(options, targets, grammar)
+    extra = grammar.find if grammar.detector is not None else None
+    job = Job(checker, options.encoding, action, options.syntax)
+    verb = "checking" if action == "check" else "fixing"
+    show = wanted(len(targets), options.quiet)
+    with progress_bar(len(targets), verb, show) as advance, closing(run_files(targets, job, workers, extra)) as run:
+        for result in run:
+            stats.add(result)
+            advance(display_name(result.path))
+            yield result
+
+
+def _print_stats(options: argparse.Namespace, stats: RunStats) -> None:
+    if options.stats:
+        stats.stop()
+        for line in stats.lines(options.command):
+            print(line, file=sys.stderr)
+
+
+class _CheckOutput:
+    """Writes a check's report: line formats file by file as results arrive, json and sarif at the end."""
+
+    def __init__(self, output_format: str) -> None:
+        self.format = output_format
+        self.records: list[dict[str, object]] = []
+        self.sarif = SarifLog() if output_format == "sarif" else None
+        self.render = {"text": text_lines, "jsonl": jsonl_lines, "github": github_lines}.get(output_format)
+        self.found = 0
+
+    def add(self, result: FileResult) -> bool:
+        """Report one file; False when it could not be read (its message is on stderr)."""
+        if result.error is not None:
+            print(f"respin: {result.error}", file=sys.stderr)
+            if self.sarif is not None:
+                self.sarif.add_error(result.error)
+            return False
+        if result.skipped:
+            return True
+        self.found += len(result.findings)
+        if self.format == "json":
+            self.records.append(file_record(result.path, result.text, result.findings))
+        elif self.sarif is not None:
+            self.sarif.add_file(result.path, result.text, result.findings)
+        elif self.render is not None and result.findings:
+            sys.stdout.write("".join(line + "\n" for line in self.render(result.path, result.text, result.findings)))
+            sys.stdout.flush()  # a pipeline reads each file's findings as soon as they are known
+        return True
+
+    def finish(self, walk_errors: Sequence[str], stats: dict[str, object] | None) -> None:
+        if self.format == "json":
+            sys.stdout.write(json_document(self.records, stats) + "\n")
+        elif self.sarif is not None:
+            for message in walk_errors:
+                self.sarif.add_error(message)
+            sys.stdout.write(self.sarif.render(stats) + "\n")
 
 
 def run_check(options: argparse.Namespace, checker: Checker, grammar: _Grammar) -> ExitCode:
-    failed: list[str] = []
-    found = 0
-    records = []
-    out = sys.stdout
-    for document in _documents(options, failed):
-        syntax = formats.syntax_for(document.path, options.syntax)
-        findings = formats.check_document(document.text, checker, syntax, grammar.find(document.text))
-        found += len(findings)
-        if options.format == "json":
-            records.append(file_record(document.path, document.text, findings))
-            continue
-        render = jsonl_lines if options.format == "jsonl" else text_lines
-        for line in render(document.path, document.text, findings):
-            out.write(line + "\n")
-        out.flush()
-    if options.format == "json":
-        out.write(json_document(records) + "\n")
+    stats = RunStats()
+    expansion = _targets(options)
+    output = _CheckOutput(options.format)
+    failed = bool(expansion.errors)
+    # Closed at once on Ctrl-C or a closed pipe, rather than when collected: that ends the worker processes.
+    with closing(_results(options, expansion.targets, checker, grammar, "check", stats)) as results:
+        for result in results:
+            failed |= not output.add(result)
+    stats.stop()
+    output.finish(expansion.errors, stats.as_dict() if options.stats else None)
+    _print_stats(options, stats)
     if failed:
         return ExitCode.ERROR
-    return ExitCode.FINDINGS if found else ExitCode.CLEAN
+    return ExitCode.FINDINGS if output.found else ExitCode.CLEAN
 
 
 def run_fix(options: argparse.Namespace, checker: Checker, grammar: _Grammar) -> ExitCode:
     paths = options.paths or [STDIN]
     if options.write and STDIN in paths:
         raise UsageError("fix --write cannot rewrite standard input; drop --write to print the result")
-    if not (options.write or options.diff) and len(paths) > 1:
-        raise UsageError("fix prints one repaired text: give one path, or use --write or --diff")
-    failed: list[str] = []
+    printing = not (options.write or options.diff)
+    if printing and (len(paths) > 1 or any(p != STDIN and os.path.isdir(p) for p in paths)):
+        raise UsageError("fix prints one repaired text: give one file, or use --write or --diff")
+    stats = RunStats()
+    expansion = _targets(options)
+    failed = bool(expansion.errors)
     changed = 0
-    for document in _documents(options, failed):
-        syntax = formats.syntax_for(document.path, options.syntax)
-        findings = formats.check_document(document.text, checker, syntax, grammar.find(document.text))
-        repaired = apply(document.text, findings, auto_decisions(findings, checker.min_confidence))
-        if repaired != document.text:
-            changed += 1
-        if options.write:
-            if repaired != document.text:
-                try:
-                    write_document(document, repaired)
-                except OSError as error:  # the file is untouched: write_document is atomic
-                    print(f"respin: {document.path}: cannot write ({error.strerror or error})", file=sys.stderr)
-                    failed.append(document.path)
-                    continue
-                print(f"respin: fixed {display_name(document.path)}", file=sys.stderr)
-        elif options.diff:
-            sys.stdout.writelines(_unified_diff(document, repaired))
-        else:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(document.encode(repaired))
-            sys.stdout.buffer.flush()
+    action: Action = "write" if options.write else "diff" if options.diff else "print"
+    # Closed at once on Ctrl-C or a closed pipe, rather than when collected: that ends the worker processes.
+    with closing(_results(options, expansion.targets, checker, grammar, action, stats)) as results:
+        for result in results:
+            if result.error is not None:
+                print(f"respin: {result.error}", file=sys.stderr)
+                failed = True
+                continue
+            if result.skipped:
+                continue
+            changed += result.changed
+            if action == "write":
+                if result.changed and not options.quiet:
+                    print(f"respin: fixed {display_name(result.path)}", file=sys.stderr)
+            elif isinstance(result.output, bytes):
+                sys.stdout.flush()
+                sys.stdout.buffer.write(result.output)
+                sys.stdout.buffer.flush()
+            elif result.output:
+                sys.stdout.write(result.output)
+                sys.stdout.flush()
+    _print_stats(options, stats)
     if failed:
         return ExitCode.ERROR
     return ExitCode.FINDINGS if changed else ExitCode.CLEAN
@@ -423,6 +568,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 grammar.detector.close()
     except UsageError as error:
         parser.exit(ExitCode.ERROR, f"respin: {error}\n")
+    except WorkerError as error:
+        print(f"respin: {error}", file=sys.stderr)
+        return ExitCode.ERROR
     except BrokenPipeError:  # `respin check ... | head`
         sys.stderr.close()
         return ExitCode.FINDINGS

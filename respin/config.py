@@ -19,6 +19,11 @@ Keys (all optional)::
     allow-file = "allowed-phrases.txt"       # more of them, one a line (a path or a list of paths)
 
 Paths are relative to the folder of the file that names them.
+    include = ["*.txt", "*.md"]       # files read in a walked directory (see respin.walk)
+    exclude = ["drafts/", "/vendor"]  # files and folders a walk skips
+
+Globs in `include` and `exclude` are gitignore patterns relative to the
+folder of the file that gives them.
 
 An unknown key, a value of the wrong type or out of range, or a file that is not
 valid TOML raises `ConfigError` naming the file and the key: the command line
@@ -53,6 +58,15 @@ class Config:
     dictionaries: tuple[Path, ...] = field(default_factory=tuple)
     allow: tuple[str, ...] = field(default_factory=tuple)
     allow_files: tuple[Path, ...] = field(default_factory=tuple)
+    #: Globs of the files a walked directory yields (None: `respin.walk.DEFAULT_INCLUDE`).
+    include: tuple[str, ...] | None = None
+    #: Globs of the files and folders a walk skips.
+    exclude: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def folder(self) -> Path:
+        """The folder globs are relative to: the file's, or the current folder without a file."""
+        return self.path.parent if self.path is not None else Path.cwd()
 
 
 def _confidence(value: Any, where: str) -> float:
@@ -100,6 +114,25 @@ def _phrases(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _globs(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{where}: expected a list of globs, e.g. [\"*.txt\", \"drafts/\"], got {value!r}")
+    from respin.walk import GlobError, compile_globs
+
+    try:
+        compile_globs(value)
+    except GlobError as error:
+        raise ConfigError(f"{where}: {error}") from None
+    return tuple(value)
+
+
+def _include_globs(value: Any, where: str) -> tuple[str, ...]:
+    if value == []:
+        raise ConfigError(f"{where}: an empty list would leave nothing to check in a folder; "
+                          f"name at least one glob, e.g. [\"*.txt\"]")
+    return _globs(value, where)
+
+
 #: key in the file -> (Config field, validator)
 _KEYS = {
     "min-confidence": ("min_confidence", _confidence),
@@ -110,6 +143,8 @@ _KEYS = {
     "dictionaries": ("dictionaries", _paths),
     "allow": ("allow", _phrases),
     "allow-file": ("allow_files", _path_or_paths),
+    "include": ("include", _include_globs),
+    "exclude": ("exclude", _globs),
 }
 #: Config fields holding paths, which are relative to the configuration file's folder.
 _PATH_FIELDS = ("dictionaries", "allow_files")

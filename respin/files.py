@@ -26,6 +26,10 @@ class InputError(Exception):
     """Input respin cannot check; the message names the file and says why."""
 
 
+class BinaryInputError(InputError):
+    """Input that holds NUL bytes: not text. Files found by walking a directory are skipped for it."""
+
+
 @dataclass(frozen=True)
 class Document:
     """A decoded input: where it came from, its text, and how to encode it back."""
@@ -49,7 +53,7 @@ def decode(data: bytes, path: str, encoding: str = "utf-8") -> Document:
     """Decode raw bytes as a document, or raise `InputError`."""
     name = display_name(path)
     if b"\x00" in data[:_BINARY_SNIFF] and not encoding.lower().startswith("utf-16"):
-        raise InputError(f"{name}: binary file (contains NUL bytes); not checked")
+        raise BinaryInputError(f"{name}: binary file (contains NUL bytes); not checked")
     bom = encoding.lower().replace("_", "-") in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8)
     if bom:
         data = data[len(codecs.BOM_UTF8) :]

@@ -1,21 +1,42 @@
-"""Render findings for people (text) and programs (json, jsonl).
+"""Render findings for people (text), programs (json, jsonl) and code review tools (sarif, github).
 
 The JSON shapes are a contract pipelines rely on (documented in the README):
 `start`/`end` are code-point offsets into the decoded text, `text ==
 content[start:end]`, and `line`/`column` are 1-based.
+
+`sarif` is a SARIF 2.1.0 log (one run; columns in UTF-16 code units, SARIF's
+default, stated in `columnKind`; every dictionary and rule described in
+`tool.driver.rules`; a fix for every finding `fix` would apply). `github`
+prints GitHub Actions workflow commands (`::error file=...::message`), which
+the runner turns into annotations on the pull request. Both give each finding
+a level from its confidence (`level`).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath
 from typing import Any
+from urllib.parse import quote
 
-from respin.files import display_name
+from respin import __version__
+from respin.files import STDIN, display_name
 from respin.finding import Finding, LineIndex
 
-FORMATS = ("text", "json", "jsonl")
+FORMATS = ("text", "json", "jsonl", "sarif", "github")
 JSON_VERSION = 1
+
+#: A finding at or above this confidence is an error (SARIF and GitHub), at or above WARNING_CONFIDENCE a
+#: warning, below it a note (a notice on GitHub).
+ERROR_CONFIDENCE = 0.9
+WARNING_CONFIDENCE = 0.7
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/respin/"
 
 
 def finding_record(finding: Finding, lines: LineIndex) -> dict[str, Any]:
@@ -66,5 +87,204 @@ def file_record(path: str, content: str, findings: Sequence[Finding]) -> dict[st
     return {"path": display_name(path), "findings": [finding_record(f, lines) for f in findings]}
 
 
-def json_document(files: Sequence[dict[str, Any]]) -> str:
-    return json.dumps({"version": JSON_VERSION, "files": list(files)}, ensure_ascii=False, indent=2)
+def json_document(files: Sequence[dict[str, Any]], stats: dict[str, Any] | None = None) -> str:
+    """The whole run as one JSON object; `stats` (from --stats) is added as its `stats` member."""
+    document: dict[str, Any] = {"version": JSON_VERSION, "files": list(files)}
+    if stats is not None:
+        document["stats"] = stats
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def level(confidence: float) -> str:
+    """The SARIF level of a finding of this confidence: error, warning or note."""
+    if confidence >= ERROR_CONFIDENCE:
+        return "error"
+    return "warning" if confidence >= WARNING_CONFIDENCE else "note"
+
+
+def _shown(finding: Finding) -> str:
+    """`spun text -> suggestion`, on one line, with `(review)` when fix would not apply it."""
+    suggestion = " | ".join(finding.suggestions) + ("" if finding.fixable else " (review)")
+    return f"{' '.join(finding.text.split())} -> {suggestion}"
+
+
+# --- GitHub Actions workflow commands -------------------------------------------------------
+
+_GITHUB_COMMAND = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def github_escape_data(text: str) -> str:
+    """Escape a workflow command's message: `%`, carriage return and line feed."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_escape_property(text: str) -> str:
+    """Escape a workflow command's property value: as a message, and `:` and `,` too."""
+    return github_escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_lines(path: str, content: str, findings: Sequence[Finding]) -> list[str]:
+    """One `::error|warning|notice file=...,line=...,col=...,endLine=...,endColumn=...,title=...::message` a finding.
+
+    Columns count code points; `endColumn` is the column of the finding's last character.
+    GitHub takes columns only for a one-line range, so a finding across a line break has lines only.
+    """
+    lines = LineIndex(content)
+    out = []
+    for finding in findings:
+        line, column = lines.line_col(finding.start)
+        end_line, end_column = lines.line_col(finding.end)
+        properties: list[tuple[str, object]] = [("file", display_name(path)), ("line", line)]
+        if end_line == line:
+            properties += [("col", column), ("endLine", end_line), ("endColumn", max(column, end_column - 1))]
+        else:
+            properties.append(("endLine", end_line))
+        properties.append(("title", f"respin {finding.rule}"))
+        shown = ",".join(f"{key}={github_escape_property(str(value))}" for key, value in properties)
+        message = f"{_shown(finding)} [{finding.category.value}, {finding.confidence:.2f}]: {finding.message}"
+        out.append(f"::{_GITHUB_COMMAND[level(finding.confidence)]} {shown}::{github_escape_data(message)}")
+    return out
+
+
+# --- SARIF 2.1.0 -----------------------------------------------------------------------------
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A dictionary or rule as SARIF describes it."""
+
+    id: str
+    description: str
+    category: str
+    #: The confidence of every finding (a dictionary's), or None when findings vary (a rule's).
+    confidence: float | None = None
+
+    def descriptor(self) -> dict[str, Any]:
+        default = level(self.confidence) if self.confidence is not None else "warning"
+        full = f"{self.description} (category {self.category}"
+        full += f", confidence {self.confidence:.2f})" if self.confidence is not None else ")"
+        return {
+            "id": self.id,
+            "shortDescription": {"text": self.description},
+            "fullDescription": {"text": full},
+            "defaultConfiguration": {"level": default},
+            "properties": {"category": self.category, "tags": ["spin", self.category]},
+        }
+
+
+def rule_catalogue() -> list[RuleInfo]:
+    """Every dictionary that flags phrases and every rule, as `respin check --help` lists them."""
+    from respin.dictionary import REGISTRY
+    from respin.rules import RULES
+
+    catalogue = [RuleInfo(s.name, s.description, s.category.value, s.confidence) for s in REGISTRY if s.role == "spin"]
+    catalogue += [RuleInfo(r.name, r.description, r.category.value) for r in RULES]
+    return catalogue
+
+
+def artifact_location(path: str) -> dict[str, Any]:
+    """A SARIF artifactLocation: a relative path as a relative URI, an absolute one as a file: URI."""
+    if path == STDIN:
+        return {"description": {"text": "standard input"}}
+    if PurePath(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(PurePath(path).as_posix())}
+
+
+class _Utf16Positions:
+    """1-based (line, column) of code-point offsets, columns counted in UTF-16 code units."""
+
+    def __init__(self, content: str) -> None:
+        self.content = content
+        self.lines = LineIndex(content)
+        self.astral = _ASTRAL.search(content) is not None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line, column = self.lines.line_col(offset)
+        if self.astral:  # a character beyond U+FFFF is two UTF-16 code units
+            line_start = offset - (column - 1)
+            column += len(_ASTRAL.findall(self.content, line_start, offset))
+        return line, column
+
+
+class SarifLog:
+    """A SARIF 2.1.0 log built file by file; `render` gives the document."""
+
+    def __init__(self, catalogue: Sequence[RuleInfo] | None = None) -> None:
+        self.rules: list[dict[str, Any]] = []
+        self.rule_index: dict[str, int] = {}
+        for info in rule_catalogue() if catalogue is None else catalogue:
+            self._add_rule(info)
+        self.results: list[dict[str, Any]] = []
+        self.errors: list[str] = []
+
+    def _add_rule(self, info: RuleInfo) -> int:
+        self.rule_index[info.id] = len(self.rules)
+        self.rules.append(info.descriptor())
+        return self.rule_index[info.id]
+
+    def add_error(self, message: str) -> None:
+        """A file that could not be read or written (reported as a tool execution notification)."""
+        self.errors.append(message)
+
+    def add_file(self, path: str, content: str, findings: Sequence[Finding]) -> None:
+        positions = _Utf16Positions(content)
+        location = artifact_location(display_name(path) if path != STDIN else path)
+        for finding in findings:
+            index = self.rule_index.get(finding.rule)
+            if index is None:  # e.g. languagetool:RULE_ID
+                index = self._add_rule(RuleInfo(finding.rule, finding.message, finding.category.value))
+            start_line, start_column = positions.position(finding.start)
+            end_line, end_column = positions.position(finding.end)
+            region = {
+                "startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column,
+                "snippet": {"text": finding.text},
+            }
+            result: dict[str, Any] = {
+                "ruleId": finding.rule,
+                "ruleIndex": index,
+                "level": level(finding.confidence),
+                "message": {"text": f"{_shown(finding)}: {finding.message}"},
+                "locations": [{"physicalLocation": {"artifactLocation": location, "region": region}}],
+            }
+            if finding.fixable:
+                spun = " ".join(finding.text.split())
+                result["fixes"] = [{
+                    "description": {"text": f"Replace '{spun}' with '{finding.suggestions[0]}'"},
+                    "artifactChanges": [{
+                        "artifactLocation": location,
+                        "replacements": [{
+                            "deletedRegion": {k: v for k, v in region.items() if k != "snippet"},
+                            "insertedContent": {"text": finding.suggestions[0]},
+                        }],
+                    }],
+                }]
+            result["properties"] = {
+                "confidence": finding.confidence,
+                "category": finding.category.value,
+                "suggestions": list(finding.suggestions),
+                "fixable": finding.fixable,
+            }
+            self.results.append(result)
+
+    def document(self, stats: dict[str, Any] | None = None) -> dict[str, Any]:
+        run: dict[str, Any] = {
+            "tool": {"driver": {
+                "name": "respin", "version": __version__, "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI, "rules": self.rules,
+            }},
+            "invocations": [{
+                "executionSuccessful": not self.errors,
+                "toolExecutionNotifications": [{"level": "error", "message": {"text": m}} for m in self.errors],
+            }],
+            "columnKind": "utf16CodeUnits",
+            "results": self.results,
+        }
+        if stats is not None:
+            run["properties"] = {"stats": stats}
+        return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+    def render(self, stats: dict[str, Any] | None = None) -> str:
+        return json.dumps(self.document(stats), ensure_ascii=False, indent=2)

@@ -1,8 +1,9 @@
 """Data-driven CLI tests: one folder per case under fixtures/cli/, run as a real process.
 
-Each case folder holds `cmd` (the arguments), optional `stdin`, the input files,
-and the expectations: `code`, `stdout`, `stderr`, and `after/FILE` for every file
-the command must rewrite (every other input file must be left byte for byte).
+Each case folder holds `cmd` (the arguments), optional `stdin`, the input files
+(in subfolders too), and the expectations: `code`, `stdout`, `stderr`, and
+`after/PATH` for every file the command must rewrite (every other input file must
+be left byte for byte).
 Set RESPIN_UPDATE_CLI=1 to rewrite the expectations after a deliberate change,
 then review the diff.
 """
@@ -32,7 +33,15 @@ def run_respin(args: list[str], cwd: Path, stdin: bytes = b"") -> subprocess.Com
 
 
 def _inputs(case: Path) -> list[Path]:
-    return [p for p in case.iterdir() if p.name not in EXPECTATIONS]
+    """The case's input files, as paths relative to the case folder (subfolders included)."""
+    top = [p for p in case.iterdir() if p.name not in EXPECTATIONS]
+    files = [p for p in top if p.is_file()]
+    files += [q for p in top if p.is_dir() for q in p.rglob("*") if q.is_file()]
+    return sorted(p.relative_to(case) for p in files)
+
+
+def _files_below(folder: Path) -> list[Path]:
+    return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file())
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
@@ -41,7 +50,8 @@ def test_cli_case(case: Path, tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
     for path in _inputs(case):
-        shutil.copy(path, work / path.name)
+        (work / path).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(case / path, work / path)
     stdin = (case / "stdin").read_bytes() if (case / "stdin").exists() else b""
     result = run_respin(shlex.split((case / "cmd").read_text()), work, stdin)
 
@@ -49,21 +59,21 @@ def test_cli_case(case: Path, tmp_path: Path) -> None:
         (case / "code").write_text(f"{result.returncode}\n")
         (case / "stdout").write_bytes(result.stdout)
         (case / "stderr").write_bytes(result.stderr)
-        changed = [p for p in _inputs(case) if (work / p.name).read_bytes() != p.read_bytes()]
+        changed = [p for p in _inputs(case) if (work / p).read_bytes() != (case / p).read_bytes()]
         shutil.rmtree(case / "after", ignore_errors=True)
         for path in changed:
-            (case / "after").mkdir(exist_ok=True)
-            shutil.copy(work / path.name, case / "after" / path.name)
+            (case / "after" / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(work / path, case / "after" / path)
         return
 
     assert result.returncode == int((case / "code").read_text()), result.stderr.decode()
     assert result.stdout.decode() == (case / "stdout").read_text(encoding="utf-8")
     assert result.stderr.decode() == (case / "stderr").read_text(encoding="utf-8")
     for path in _inputs(case):
-        expected = case / "after" / path.name
-        want = expected.read_bytes() if expected.exists() else path.read_bytes()
-        assert (work / path.name).read_bytes() == want, f"{path.name} differs"
-    assert sorted(p.name for p in work.iterdir()) == sorted(p.name for p in _inputs(case)), "stray files"
+        expected = case / "after" / path
+        want = expected.read_bytes() if expected.exists() else (case / path).read_bytes()
+        assert (work / path).read_bytes() == want, f"{path} differs"
+    assert _files_below(work) == _inputs(case), "stray files"
 
 
 def test_installed_executable_runs(tmp_path: Path) -> None:

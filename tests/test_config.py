@@ -56,6 +56,11 @@ def test_no_file_gives_empty_settings(tmp_path: Path) -> None:
         ("allow = [1]\n", "allow: expected a list of phrases"),
         ('allow = ["ok", "--"]\n', "allow: '--' has no word in it"),
         ("allow-file = 3\n", "allow-file: expected a list of file paths"),
+        ('include = "*.txt"\n', "include: expected a list of globs"),
+        ("include = []\n", "include: an empty list would leave nothing to check"),
+        ('exclude = ["drafts/", 3]\n', "exclude: expected a list of globs"),
+        ('exclude = ["!"]\n', "exclude: '!' is not a valid glob"),
+        ('exclude = ["#old"]\n', "exclude: '#old' is not a glob ('#' starts a comment"),
         ("deep = \n", "not valid TOML"),
     ],
 )
@@ -125,3 +130,31 @@ def test_command_line_adds_to_the_user_lists(tmp_path: Path, monkeypatch: pytest
     assert options.dictionary == {"house.txt": "dictionaries (in .respin.toml)", "style.txt": "--dictionary"}
     assert options.allow == ["The The", "final march"]
     assert options.allow_file == {"ok.txt": "allow-file (in .respin.toml)", "more.txt": "--allow-file"}
+def test_include_and_exclude_are_read_with_their_folder(tmp_path: Path) -> None:
+    """include/exclude keep their globs; globs are relative to the configuration file's folder."""
+    path = _write(tmp_path / "pyproject.toml", '[tool.respin]\ninclude = ["*.txt"]\nexclude = ["drafts/", "/old"]\n')
+    settings = config.discover(tmp_path / "docs" / "a.txt")
+    assert (settings.include, settings.exclude, settings.folder) == (("*.txt",), ("drafts/", "/old"), path.parent)
+    assert config.Config().include is None and config.Config().exclude == ()
+
+
+def test_command_line_include_replaces_and_exclude_adds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--include replaces the file's include (relative to the current folder); --exclude adds to its exclude."""
+    from respin import cli
+
+    _write(tmp_path / ".respin.toml", 'include = ["*.md"]\nexclude = ["drafts/"]\n')
+    _write(tmp_path / "docs" / "a.txt", "text")
+    monkeypatch.chdir(tmp_path / "docs")
+
+    def selection(*args: str) -> object:
+        options = cli.build_parser().parse_args(["check", *args, "."])
+        cli.apply_config(options, cli.read_config(options))
+        return options.selection
+
+    from_file = selection()
+    assert from_file.include.patterns == ("*.md",) and from_file.include.base == tmp_path.resolve()
+    assert [(g.patterns, g.base) for g in from_file.exclude] == [(("drafts/",), tmp_path.resolve())]
+    both = selection("--include", "*.txt", "--include", "*.rst", "--exclude", "old/")
+    assert both.include.patterns == ("*.txt", "*.rst") and both.include.base == (tmp_path / "docs").resolve()
+    assert [g.patterns for g in both.exclude] == [("drafts/",), ("old/",)]
+    assert selection("--no-config").include.patterns == ("*.txt", "*.md", "*.markdown", "*.rst", "*.html", "*.htm")

@@ -1,0 +1,245 @@
+"""Check or repair many files: in this process, or in worker processes, results in input order.
+
+`run_files(targets, job, workers)` yields one `FileResult` per target, in the
+order of `targets`, as soon as that file and every file before it are done, so
+a caller can print each file's report while the run goes on, and the output of
+`--jobs 2` is byte for byte that of `--jobs 1`.
+
+With N workers, this process and a pool of N - 1 processes share the files
+(forked where the platform allows it, so they start in milliseconds): the
+`Job`, and with it the `Checker`, reaches each pool process once, through the
+pool's initializer; files are sent as paths, in chunks, and read, checked (and
+for `fix --write` written) where they are checked. With fork, the resources
+are loaded once before the pool starts, and shared; otherwise each pool
+process loads them once. A file that cannot be read comes back as a result
+with an `error`, so the other files still run. Pool processes ignore Ctrl-C;
+the caller's KeyboardInterrupt (or a closed pipe) stops the pool and ends its
+processes at once.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
+
+from respin.engine import Checker, check_text
+from respin.files import STDIN, BinaryInputError, Document, InputError, display_name, read_document, write_document
+from respin.finding import Finding
+from respin.fixer import apply, auto_decisions
+from respin.walk import Target
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+#: What a job does with each file: report findings, or repair it (rewrite it, print a diff, print it).
+Action = Literal["check", "write", "diff", "print"]
+#: Extra findings for a text from a detector that runs in this process only (LanguageTool).
+ExtraFinder = Callable[[str], list[Finding]]
+#: Most files sent to a worker at once: larger chunks cost less in messages, smaller ones stream sooner.
+MAX_CHUNK = 8
+
+
+class WorkerError(Exception):
+    """A worker process died: the run cannot know what happened to the files it held."""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What happened to one file."""
+
+    path: str
+    #: The decoded text (check only: reports derive lines and columns from it).
+    text: str = ""
+    #: Findings reported (check) or repairs applied (fix).
+    findings: tuple[Finding, ...] = ()
+    #: Why the file could not be read or written (the message names it), or None.
+    error: str | None = None
+    #: A binary file found by walking a directory: skipped without a message.
+    skipped: bool = False
+    #: The file was read and checked (an `error` may still say it could not be written).
+    checked: bool = False
+    size: int = 0  # bytes read
+    words: int = 0
+    #: fix: whether the repaired text differs from the file.
+    changed: bool = False
+    #: fix --diff: the unified diff; fix to standard output: the repaired file's bytes.
+    output: str | bytes = ""
+
+
+@dataclass(frozen=True)
+class Job:
+    """The work done on every file, picklable so that it can be sent to a worker once."""
+
+    checker: Checker
+    encoding: str = "utf-8"
+    action: Action = "check"
+
+    def run(self, target: Target, extra: ExtraFinder | None = None) -> FileResult:
+        """Read, check and (for a fix) repair one file; input and output errors become the result's `error`."""
+        try:
+            document = read_document(target.path, self.encoding)
+        except BinaryInputError as error:
+            if not target.named:
+                return FileResult(target.path, skipped=True)
+            return FileResult(target.path, error=str(error))
+        except InputError as error:
+            return FileResult(target.path, error=str(error))
+        text = document.text
+        findings = check_text(text, self.checker, extra(text) if extra is not None else ())
+        checked = FileResult(target.path, checked=True, size=_size(document), words=len(text.split()))
+        if self.action == "check":
+            return replace(checked, text=text, findings=tuple(findings))
+        decisions = auto_decisions(findings, self.checker.min_confidence)
+        repaired = apply(text, findings, decisions)
+        fixed = replace(checked, findings=tuple(findings[i] for i in sorted(decisions)), changed=repaired != text)
+        if self.action == "diff":
+            return replace(fixed, output="".join(unified_diff(document, repaired)))
+        if self.action == "print":
+            return replace(fixed, output=document.encode(repaired))
+        if fixed.changed:
+            try:
+                write_document(document, repaired)
+            except OSError as error:  # the file is untouched: write_document is atomic
+                return replace(checked, error=f"{target.path}: cannot write ({error.strerror or error})")
+        return fixed
+
+
+def _size(document: Document) -> int:
+    if document.path == STDIN:
+        return len(document.encode(document.text))
+    try:
+        return os.stat(document.path).st_size
+    except OSError:
+        return len(document.encode(document.text))
+
+
+def unified_diff(document: Document, repaired: str) -> Iterator[str]:
+    """A unified diff that marks a last line without a line break, as diff(1) does."""
+    import difflib  # only diffs need it: start-up time
+
+    name = display_name(document.path)
+    lines = difflib.unified_diff(
+        document.text.splitlines(keepends=True), repaired.splitlines(keepends=True),
+        fromfile=f"a/{name}", tofile=f"b/{name}",
+    )
+    for line in lines:
+        yield line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (the affinity mask where the platform has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def run_files(targets: Sequence[Target], job: Job, workers: int = 1,
+              extra: ExtraFinder | None = None) -> Generator[FileResult, None, None]:
+    """One result per target, in the order of `targets`; `workers` > 1 checks files in a process pool.
+
+    `extra` (findings from a detector that must run in this process) keeps the run in this process.
+    """
+    workers = min(workers, len(targets))
+    if workers <= 1 or extra is not None or any(t.path == STDIN for t in targets):
+        for target in targets:
+            yield job.run(target, extra)
+        return
+    yield from _run_pooled(targets, job, workers)
+
+
+def _run_pooled(targets: Sequence[Target], job: Job, workers: int) -> Iterator[FileResult]:
+    """`workers` processes at work: this one and `workers - 1` in a pool, results in input order.
+
+    The files go to the pool in chunks, all submitted at once. Rather than wait for the next
+    chunk in order, this process takes a chunk no pool process has started yet (it cancels it
+    in the pool), the earliest such, checks it itself and keeps its results until their turn:
+    work is shared out as it goes, and this process, whose resources are loaded already, is
+    busy whenever there is work left.
+    """
+    import copy
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, min(MAX_CHUNK, len(targets) // (workers * 4)))
+    chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
+    here = replace(job, checker=copy.copy(job.checker))
+    here.checker.jobs = 1  # the files are the unit of parallel work: no pool for one file inside this one
+    with _worker_pool(job, workers - 1) as pool:
+        try:
+            futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
+            done_here: dict[int, list[FileResult]] = {}
+            candidate = 0  # chunks before this one have been started by the pool or taken here
+            for index, future in enumerate(futures):
+                while index not in done_here and not future.done():
+                    candidate = max(candidate, index)
+                    while candidate < len(futures) and (candidate in done_here or not futures[candidate].cancel()):
+                        candidate += 1
+                    if candidate == len(futures):  # nothing left to take: wait for the pool
+                        break
+                    done_here[candidate] = [here.run(target) for target in chunks[candidate]]
+                yield from done_here.pop(index) if index in done_here else future.result()
+        except BrokenProcessPool as error:
+            raise WorkerError(
+                "a worker process stopped unexpectedly (out of memory, or killed); run again with --jobs 1 "
+                "to check the files in one process"
+            ) from error
+
+
+# The job a pool worker runs, set once per worker process by `_start_worker`.
+_worker_job: Job | None = None
+
+
+def _start_worker(job: Job) -> None:
+    global _worker_job  # noqa: PLW0603 - per-process state of a pool worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
+    job.checker.jobs = 1  # the files are the unit of parallel work: no pool inside a worker
+    _worker_job = job
+
+
+def _run_chunk_in_worker(chunk: Sequence[Target]) -> list[FileResult]:
+    assert _worker_job is not None, "called outside a worker started by run_files"
+    return [_worker_job.run(target) for target in chunk]
+
+
+@contextmanager
+def _worker_pool(job: Job, workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A process pool for `job`; on an early exit (Ctrl-C, a closed pipe) its workers are ended at once."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":  # load once here: forked workers share the loaded resources instead of each loading them
+        _ = job.checker.phrase_index, job.checker.lexicon.counts
+    sys.stdout.flush()  # a forked worker must not inherit and repeat buffered output
+    sys.stderr.flush()
+    pool = ProcessPoolExecutor(workers, multiprocessing.get_context(method), initializer=_start_worker,
+                               initargs=(job,))
+    try:
+        yield pool
+    except BaseException:
+        _end_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool and its worker processes now, rather than after the chunks they are working on."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # before 3.14: no public way
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+    # The pool's manager thread sees its workers gone and stops; waiting for it here keeps it from
+    # racing the interpreter's exit (which would print "Bad file descriptor" from a closed pipe).
+    pool.shutdown(wait=True)
