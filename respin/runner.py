@@ -27,7 +27,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
-from respin.engine import Checker, check_text
+from respin import formats
+from respin.engine import Checker
 from respin.files import STDIN, BinaryInputError, Document, InputError, display_name, read_document, write_document
 from respin.finding import Finding
 from respin.fixer import apply, auto_decisions
@@ -78,6 +79,8 @@ class Job:
     checker: Checker
     encoding: str = "utf-8"
     action: Action = "check"
+    #: --syntax: None or "auto" reads each file's syntax from its extension (see `respin.formats`).
+    syntax: str | None = None
 
     def run(self, target: Target, extra: ExtraFinder | None = None) -> FileResult:
         """Read, check and (for a fix) repair one file; input and output errors become the result's `error`."""
@@ -90,7 +93,8 @@ class Job:
         except InputError as error:
             return FileResult(target.path, error=str(error))
         text = document.text
-        findings = check_text(text, self.checker, extra(text) if extra is not None else ())
+        syntax = formats.syntax_for(target.path, self.syntax)
+        findings = formats.check_document(text, self.checker, syntax, extra(text) if extra is not None else ())
         checked = FileResult(target.path, checked=True, size=_size(document), words=len(text.split()))
         if self.action == "check":
             return replace(checked, text=text, findings=tuple(findings))
