@@ -14,10 +14,10 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 
 import ahocorasick_rs
 
+from respin.files import InputError, read_bytes
 from respin.finding import Finding
 from respin.textview import TextView
 
@@ -82,15 +82,10 @@ class AllowedSpans:
 
 def read_allow_file(path: str) -> tuple[str, ...]:
     """The phrases of an allow file: UTF-8, one phrase a line, `#` comments and blank lines skipped."""
-    target = Path(path)
-    if target.is_dir():
-        raise AllowFileError(f"{path}: is a directory")
     try:
-        data = target.read_bytes()
-    except FileNotFoundError:
-        raise AllowFileError(f"{path}: no such file") from None
-    except OSError as error:
-        raise AllowFileError(f"{path}: cannot read ({error.strerror or error})") from None
+        data = read_bytes(path)
+    except InputError as error:
+        raise AllowFileError(str(error)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -69,20 +69,24 @@ def decode(data: bytes, path: str, encoding: str = "utf-8") -> Document:
     return Document(path, text, encoding, bom)
 
 
-def read_document(path: str, encoding: str = "utf-8") -> Document:
-    """Read a file (or standard input for `-`) as a `Document`."""
-    if path == STDIN:
-        return decode(sys.stdin.buffer.read(), STDIN, encoding)
+def read_bytes(path: str) -> bytes:
+    """A file's bytes, or `InputError` saying why not (a folder, missing, unreadable)."""
     target = Path(path)
     if target.is_dir():
         raise InputError(f"{path}: is a directory")
     try:
-        data = target.read_bytes()
+        return target.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
-    return decode(data, path, encoding)
+
+
+def read_document(path: str, encoding: str = "utf-8") -> Document:
+    """Read a file (or standard input for `-`) as a `Document`."""
+    if path == STDIN:
+        return decode(sys.stdin.buffer.read(), STDIN, encoding)
+    return decode(read_bytes(path), path, encoding)
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from respin.files import STDIN, Document, InputError, decode, write_document
+from respin.files import STDIN, Document, InputError, decode, read_bytes, write_document
 from respin.review.store import content_fingerprint
 
 
@@ -29,15 +29,7 @@ def open_document(path: str, encoding: str = "utf-8") -> OpenedDocument:
     """Read a file for review, or raise `InputError` with the message `check` gives."""
     if path == STDIN:
         raise InputError("review edits files in place; it cannot read standard input")
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"{path}: is a directory")
-    try:
-        data = target.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+    data = read_bytes(path)
     return OpenedDocument(decode(data, path, encoding), content_fingerprint(data))
 
 
