@@ -36,7 +36,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.speed import CHILD_ENV, MB, BenchError, Row, format_table, machine_info
+from bench.speed import CHILD_ENV, MB, BenchError, Row, describe_cores, format_table, machine_info
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT.parent / "shared" / "data" / "bbc-dev"
@@ -164,9 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     options = build_parser().parse_args(argv)
     machine = machine_info()
-    cores = f"{machine['cores']} cores" + (f" ({machine['usable_cores']} usable)"
-                                           if machine["usable_cores"] not in (None, machine["cores"]) else "")
-    print(f"respin jobs benchmark: {cores}, {machine['python']}, {machine['platform']}", flush=True)
+    print(f"respin jobs benchmark: {describe_cores(machine)}, {machine['python']}, {machine['platform']}", flush=True)
     if not options.corpus.is_dir():
         print(f"error: corpus {options.corpus} not found", file=sys.stderr)
         return 2

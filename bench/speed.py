@@ -286,10 +286,16 @@ def format_table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def format_header(machine: dict[str, Any]) -> str:
+def describe_cores(machine: dict[str, Any]) -> str:
+    """"2 cores", or "8 cores (2 usable)" when this process may use fewer."""
     cores = f"{machine['cores']} cores"
     if machine["usable_cores"] not in (None, machine["cores"]):
         cores += f" ({machine['usable_cores']} usable)"
+    return cores
+
+
+def format_header(machine: dict[str, Any]) -> str:
+    cores = describe_cores(machine)
     return (
         f"respin speed benchmark: {cores}, {machine['python']}, {machine['platform']}\n"
         f"respin {machine['respin']}, codespell {machine['codespell']}, command: {' '.join(respin_command())}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+from collections.abc import Collection, Iterable, Sequence
 from functools import cache, cached_property
 from pathlib import Path
 
@@ -94,3 +95,18 @@ def bigram_count(first: str, second: str) -> int:
         return 0
     line_end = lines.find("\n", at + 1)
     return int(lines[at + len(first) + len(second) + 3 : line_end if line_end != -1 else None])
+
+
+def beside_listed_pair(words: Sequence[str], changed: Iterable[int], function_words: Collection[str]) -> bool:
+    """True when a changed word forms, as written, a pair symspellpy's bigram counts list with a
+    neighbouring word that is not a function word: such pairs are natural English, not a spin.
+
+    Pairs with a function word say nothing ("of employees" is common whatever was swapped).
+    """
+    for index in changed:
+        for neighbour in (index - 1, index + 1):
+            if not 0 <= neighbour < len(words) or words[neighbour] in function_words:
+                continue
+            if bigram_count(words[min(index, neighbour)], words[max(index, neighbour)]) > 0:
+                return True
+    return False

@@ -42,7 +42,7 @@ from functools import cache
 from respin import thesaurus
 from respin.dictionary import GAZETTEER, load, name_map, spec_named
 from respin.finding import Category, Finding
-from respin.lexicon import Lexicon, bigram_count
+from respin.lexicon import Lexicon, beside_listed_pair
 from respin.textview import TextView, is_word_char, starts_sentence
 
 #: Words that must stand unchanged: a spinner rarely swaps them, and a window that
@@ -50,8 +50,6 @@ from respin.textview import TextView, is_word_char, starts_sentence
 FUNCTION_WORDS = frozenset(
     "a an the of in on at to for and or by with from as is are was were be de al la el le du".split()
 )
-#: A written word pair seen at least this often in symspellpy's bigram counts is natural English.
-COMMON_BIGRAM = 10_000
 #: Token similarity an expression of four or more words needs when one word does not map back.
 MIN_SIMILARITY = 0.75
 CONFIDENCE = 0.6
@@ -150,21 +148,6 @@ def _neighbours(lower: str, start: int, end: int, count: int) -> tuple[list[tupl
     return before, after
 
 
-def _natural_pairs(words: list[str], changed: list[int]) -> bool:
-    """True when a changed word forms a common bigram, as written, with a neighbouring content word.
-
-    Pairs with a function word say nothing ("of employees" is common either way).
-    """
-    for index in changed:
-        for neighbour in (index - 1, index + 1):
-            if not 0 <= neighbour < len(words) or words[neighbour] in FUNCTION_WORDS:
-                continue
-            pair = (words[neighbour], words[index]) if neighbour < index else (words[index], words[neighbour])
-            if bigram_count(*pair) >= COMMON_BIGRAM:
-                return True
-    return False
-
-
 def _match(expression: Expression, written: list[str]) -> list[int] | None:
     """Positions of changed words when `written` is a spin of `expression`, else None."""
     changed, unmapped = [], 0
@@ -217,7 +200,7 @@ def find_reverse_spun_names(view: TextView, lexicon: Lexicon) -> Iterator[Findin
                 span = (spans[0][0], spans[-1][1])
                 if span in seen or _capitalised(text, [spans[i] for i in changed]):
                     continue
-                if _natural_pairs(written, changed):
+                if beside_listed_pair(written, changed, FUNCTION_WORDS):
                     continue
                 seen.add(span)
                 yield Finding(

@@ -40,7 +40,7 @@ from functools import cache
 from respin.casing import carry_case
 from respin.dictionary import load, spec_named
 from respin.finding import Category, Finding
-from respin.lexicon import Lexicon, bigram_count
+from respin.lexicon import Lexicon, beside_listed_pair
 from respin.textview import TextView
 
 RULE = "tortured-phrase"
@@ -112,17 +112,6 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(swaps, canonical, frozenset(keys), canonical_words)
 
 
-def _natural_pairs(words: tuple[str, ...], changed: list[int]) -> bool:
-    """True when a changed word forms a listed bigram, as written, with a neighbouring content word."""
-    for index in changed:
-        for neighbour in (index - 1, index + 1):
-            if 0 <= neighbour < len(words) and words[neighbour] not in FUNCTION_WORDS:
-                pair = (words[min(index, neighbour)], words[max(index, neighbour)])
-                if bigram_count(*pair) > 0:
-                    return True
-    return False
-
-
 def _undo(words: tuple[str, ...], known: Vocabulary) -> tuple[str, list[int]] | None:
     """The canonical term the window becomes when tortured words are swapped back, and which changed."""
     choices = [(word, *known.swaps.get(word, ())) for word in words]
@@ -162,7 +151,9 @@ def find_tortured_phrases(view: TextView, lexicon: Lexicon) -> Iterator[Finding]
                 continue
             term, changed = undone
             start, end = window[0][1], window[-1][2]
-            if any(start < right and left < end for left, right in taken) or _natural_pairs(words, changed):
+            if any(start < right and left < end for left, right in taken):
+                continue
+            if beside_listed_pair(words, changed, FUNCTION_WORDS):
                 continue
             taken.append((start, end))
             spelling = known.canonical[term]
