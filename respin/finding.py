@@ -26,6 +26,7 @@ class Category(StrEnum):
     REPEAT = "repeat"  # doubled words
     CASE = "case"  # capitals lost by lower-casing (proper nouns)
     GRAMMAR = "grammar"  # reported by a LanguageTool server
+    CONTEXT = "context"  # a word or phrase its sentence says was swapped (the language model's context tier)
 
 
 @dataclass(frozen=True, order=True)
