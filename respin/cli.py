@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from respin.grammar import LanguageToolDetector
 
 DEFAULT_FIX_CONFIDENCE = 0.8
+#: The name `--disable` takes for the context tier (`--deep`'s detector of unlisted spins).
+CONTEXT_DETECTOR = "context"
 
 
 class ExitCode(IntEnum):
@@ -80,6 +82,9 @@ def _detectors_epilog() -> str:
             lines.append(f"  {spec.name}: {spec.category.value}, {spec.confidence:.2f} - {spec.description}")
     lines.append("rules:")
     lines.extend(f"  {rule.name}: {rule.category.value} - {rule.description}" for rule in RULES)
+    lines.append("with --deep:")
+    lines.append(f"  {CONTEXT_DETECTOR}: context - words and phrases the language model reads as swapped, "
+                 "with the wording it expects (rules context-thesaurus, -dictionary, -model, -phrase, -deletion)")
     return "\n".join(lines)
 
 
@@ -314,7 +319,8 @@ def make_checker(options: argparse.Namespace) -> Checker:
     except UserDictionaryError as error:
         raise UsageError(f"{user_sources[error.path]}: {error}") from None
     user = tuple(path for path in user_sources if user_dictionary_name(path) not in disabled)
-    unknown = disabled - set(ALL_DICTIONARIES) - set(ALL_RULES) - {user_dictionary_name(p) for p in user_sources}
+    unknown = (disabled - set(ALL_DICTIONARIES) - set(ALL_RULES) - {CONTEXT_DETECTOR}
+               - {user_dictionary_name(p) for p in user_sources})
     if unknown:
         where = f"disable (in {config.shown(options.config_path)})" if options.config_path else "--disable"
         raise UsageError(f"{where}: no dictionary or rule named {', '.join(sorted(unknown))}")
@@ -329,8 +335,8 @@ def make_checker(options: argparse.Namespace) -> Checker:
     allowed = _allowed_phrases(options)
     try:
         return Checker(min_confidence=options.min_confidence, dictionaries=dictionaries, rules=rules,
-                       deep=options.deep, jobs=getattr(options, "jobs", 0), extra_dictionaries=user,
-                       allowed=allowed)
+                       deep=options.deep, context=CONTEXT_DETECTOR not in disabled,
+                       jobs=getattr(options, "jobs", 0), extra_dictionaries=user, allowed=allowed)
     except UserDictionaryError as error:
         raise UsageError(f"{user_sources[error.path]}: {error}") from None
 

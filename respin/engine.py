@@ -102,6 +102,8 @@ class Checker:
     parallel_min_chars: int = 1_000_000
     #: Let the language model confirm, re-rank or reject uncertain findings (the `lm` extra; slower).
     deep: bool = False
+    #: With `deep`, also run the context tier (`respin.context`): spins no dictionary lists.
+    context: bool = True
     #: User dictionary files (same format as the shipped ones; see `respin.dictionary.load_user`).
     extra_dictionaries: tuple[str, ...] = ()
     #: Phrases never to flag, whichever detector finds them (see `respin.allowed_phrases`).
@@ -179,7 +181,24 @@ def check_text(
 
         found = verify(text, found)
     kept = [f for f in found if f.confidence >= checker.min_confidence]
+    if checker.deep and checker.context:
+        kept.extend(context_findings(text, checker, kept, allowed, excluded))
     return resolve_overlaps(merge_case_repairs(kept))
+
+
+def context_findings(text: str, checker: Checker, found: Sequence[Finding], allowed: Any,
+                     excluded: Sequence[tuple[int, int]]) -> list[Finding]:
+    """The context tier's findings (`respin.context`) where no other detector found anything.
+
+    A span another detector already repairs keeps that repair: the dictionaries
+    know the canonical wording, the language model only guesses it.
+    """
+    from respin.context import find_context_spins
+    from respin.formats import merge_spans
+
+    new = outside(find_context_spins(text, checker.min_confidence), merge_spans((f.start, f.end) for f in found))
+    new = allowed.drop_covered(new)
+    return outside(new, excluded) if excluded else new
 
 
 def check_user_dictionary_names(paths: Sequence[str]) -> None:

