@@ -186,14 +186,25 @@ class WordNet:
                     if base != form:
                         backwards.setdefault(base, []).append(form)
             self.irregular[pos] = {base: tuple(sorted(forms)) for base, forms in backwards.items()}
+        self._readings: dict[str, tuple[tuple[str, str, str], ...]] = {}
         self._analyses: dict[tuple[str, ...], tuple[Analysis, ...]] = {}
         self._options: dict[tuple[str, ...], tuple[tuple[str, float], ...]] = {}
         self.max_words = max((lemma.count("_") + 1 for table in index.values() for lemma in table), default=1)
+        # A written phrase can only be a multi-word lemma if its first word is a lemma's first word (nouns,
+        # adjectives, adverbs, as written) or its second word a lemma's second word (verbs inflect the first).
+        multi = [lemma.split("_") for table in index.values() for lemma in table if "_" in lemma]
+        self._first_words = frozenset(words[0] for words in multi)
+        self._second_words = frozenset(words[1] for words in multi)
 
     # --- reading a written word ------------------------------------------------------
 
-    def _word_readings(self, word: str) -> list[tuple[str, str, str]]:
-        """(base, pos, form) readings of one written word, whatever its lemma; [] when unsure."""
+    def _word_readings(self, word: str) -> tuple[tuple[str, str, str], ...]:
+        """(base, pos, form) readings of one written word, whatever its lemma; () when unsure."""
+        if word not in self._readings:
+            self._readings[word] = tuple(self._find_word_readings(word))
+        return self._readings[word]
+
+    def _find_word_readings(self, word: str) -> list[tuple[str, str, str]]:
         verb_exc = self.exceptions.get("v", {}).get(word)
         if verb_exc and not word.endswith(("s", "ed", "ing")):
             return []  # an irregular past or participle, or something else: unsure
@@ -226,7 +237,7 @@ class WordNet:
             for base, pos, form in self._word_readings(words[0]):
                 if base in self.index.get(pos, {}):
                     found.add(Analysis(base, pos, form))
-        else:
+        elif words[0] in self._first_words or words[1] in self._second_words:
             exact = "_".join(words)
             for pos in POS_ORDER:
                 if exact in self.index.get(pos, {}):
