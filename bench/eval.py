@@ -4,12 +4,17 @@ A. Clean text. Every finding on the clean BBC articles (`../shared/data/bbc-dev`
    is a false positive. Reported: words (white-space split), findings, findings
    per 1000 words (target <= 1.0), the findings by rule, and how many edits
    `respin fix` would make to the clean text.
-B. Spun text, once per spinner kind (`--spinner word|phrase|both`, default both,
-   reported apart). Each article is spun by `bench.spinner` (Moby Thesaurus
-   only, seeded per article from `--seed`, the kind and the file name, so
-   `--limit` does not change the spin of the articles it keeps): `word` swaps
-   single words for single words; `phrase` swaps multi-word phrases for words
-   or phrases and single words for phrases, as commercial spinners do. A
+B. Spun text, once per spinner kind (`--spinner word|phrase|wordnet|insertion|
+   both|all`, default both = word and phrase, reported apart). Each article is
+   spun by `bench.spinner` (seeded per article from `--seed`, the kind and the
+   file name, so `--limit` does not change the spin of the articles it keeps):
+   `word` swaps single words for single words; `phrase` swaps multi-word
+   phrases for words or phrases and single words for phrases, as commercial
+   spinners do (both from the Moby Thesaurus, which respin's thesaurus index
+   also comes from); `wordnet` swaps words and phrases for WordNet synonyms and
+   `insertion` rewrites from a hand-written table of expansions and fillers
+   (sources respin never reads; without WordNet installed, `wordnet` is
+   skipped with a note). A
    finding is true when it overlaps a recorded substitution. Precision = true
    findings / findings; recall = substitutions overlapped by a finding /
    substitutions; restored = of the detected substitutions, those where a fix
@@ -69,11 +74,36 @@ F. Calibration: the findings on spun text (B, both kinds, and C) grouped by
    habits (the review dictionaries) find nothing true there: their band is
    judged mostly by the BBC's own wording.
 
+G. The context tier (`--context` adds it, `--context-only` runs it alone): a
+   `Checker(deep=True)` (with the `--checker-arg`s and the check threshold) on
+   `--context-limit` articles (default 40), evenly spaced in file order, of the
+   report half of the corpus (`bench.split`: whatever is fitted on bbc-dev is
+   fitted on the other half), clean and spun by each of `--context-spinners`
+   (default word, phrase, wordnet, insertion; `--rate`, `--seed` as in B).
+   Each text is checked once; every figure comes from those findings. Per
+   spinner, for findings of category `context` alone and for all findings:
+   precision, recall, restored wording and word error reduction as in B, the
+   fixes being the findings at or above `--fix-confidence`, each replaced by
+   its first suggestion (`metrics.threshold_edits`; not `respin fix`, which
+   would need a second deep check). Per candidate source (rule `context-*`):
+   findings, precision, recall. By confidence threshold (0.5 to 0.95, all
+   spinners pooled): precision, recall, restored, error reduction of the
+   findings at or above it (fixed with the same findings), and their rate on
+   the clean articles. On the clean articles (headline, the first line,
+   included): findings per 1000 words, context and all, and how many stand on
+   a headline; `--show-fp K` prints the first K in context. The document
+   verdict: when `respin.verdict.spin_score(text, findings)` exists, the AUROC
+   (`metrics.auroc`) of its scores on the spun articles (each kind, and all
+   together) against the clean ones; otherwise a note. Time of the deep check
+   per text (clean and spun): mean, median, and per 700 words; the language
+   model is loaded before timing starts.
+
 The table's header prints the settings of the two Checkers. `--checker-arg
 KEY=VALUE` (repeatable) passes a keyword argument to `respin.Checker` for every
 check and fix (`jobs=1`, `dictionaries=fingerprints,entities`, a future
 `deep=true`), so two runs compare two configurations; a `min_confidence` given
 so overrides `--min-confidence` for checks, while fixes keep `--fix-confidence`.
+`--part fit|report` restricts sections A to F to one half of the corpus.
 Findings are taken at the check threshold (`--min-confidence`, default the
 engine's); fixes exactly as `respin fix` makes them (a check at
 `--fix-confidence`, default the CLI's, then `auto_decisions` and `apply`).
@@ -87,14 +117,15 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from bench import casing, metrics
+from bench import casing, metrics, split
 from bench.holdout import TARGET_FALSE_FLAGS, TARGET_RECALL, evaluate_holdout
-from bench.spinner import DEFAULT_RATE, SPINNERS, load_phrase_thesaurus, load_thesaurus
+from bench.spinner import DEFAULT_RATE, LOADERS, SPINNERS, Spin, load_phrase_thesaurus, load_thesaurus
+from bench.wordnet import WordNetMissing
 from respin import Checker, Finding, apply, auto_decisions, check_text
 from respin.cli import DEFAULT_FIX_CONFIDENCE
 from respin.engine import DEFAULT_MIN_CONFIDENCE
@@ -105,7 +136,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / ".." / "shared" / "data" / "bbc-dev"
 DEFAULT_ARTICLE = ROOT / "fixtures" / "spun-news-syria.txt"
 CONTEXT = 60
-SPINNER_CHOICES = ("word", "phrase", "both")
+SPINNER_CHOICES = ("word", "phrase", "wordnet", "insertion", "both", "all")
+SPINNER_KINDS = {"both": ("word", "phrase"), "all": ("word", "phrase", "wordnet", "insertion")}
 
 TARGET_FP_PER_1000 = 1.0
 TARGET_CASE_RESTORED = 0.80
@@ -130,8 +162,14 @@ def read_article(path: Path) -> Article:
         return Article(path.name, data.decode("utf-8", errors="replace"), False)
 
 
-def read_corpus(corpus: Path, limit: int | None) -> list[Article]:
+def corpus_paths(corpus: Path, part: str | None = None) -> list[Path]:
+    """The corpus's .txt files in name order; only those of one half of it (`bench.split`) when `part` is given."""
     paths = sorted(p for p in corpus.iterdir() if p.is_file() and p.suffix == ".txt")
+    return paths if part is None else split.select(paths, part)
+
+
+def read_corpus(corpus: Path, limit: int | None, part: str | None = None) -> list[Article]:
+    paths = corpus_paths(corpus, part)
     if limit is not None:
         paths = paths[:limit]
     return [read_article(p) for p in paths]
@@ -210,24 +248,36 @@ def spin_seed(seed: int, kind: str, name: str) -> str:
     return f"{seed}:{name}" if kind == "word" else f"{seed}:{kind}:{name}"
 
 
+def spin_article(article: Article, kind: str, seed: int, rate: float, thesaurus: Any) -> Spin:
+    """One article spun by one kind of spinner, seeded by `spin_seed`."""
+    return SPINNERS[kind](article.text, seed=spin_seed(seed, kind, article.name), rate=rate, thesaurus=thesaurus)
+
+
+def load_spinner_source(kind: str) -> Any:
+    """What a spinner reads (its `thesaurus`); raises `WordNetMissing` when WordNet is not installed."""
+    if kind == "word":
+        return load_thesaurus()
+    if kind == "phrase":
+        return load_phrase_thesaurus()
+    return LOADERS[kind]()
+
+
 def evaluate_spun(articles: Sequence[Article], checker: Checker, fix_checker: Checker,
                   seed: int, rate: float, kind: str = "word") -> dict:
-    thesaurus = load_thesaurus() if kind == "word" else load_phrase_thesaurus()
-    spinner = SPINNERS[kind]
+    thesaurus = load_spinner_source(kind)
     count = shared_lexicon().count
-    total = metrics.SpanScore()
+    tally = metrics.SpunTally()
     breakdown = metrics.Breakdown()
     by_original: dict[str, metrics.SpanScore] = {}
     calibration: metrics.CalibrationCounts = {}
-    restored = fixes = fixes_on_subs = spun_distance = fixed_distance = 0
     for article in articles:
-        spun = spinner(article.text, seed=spin_seed(seed, kind, article.name), rate=rate, thesaurus=thesaurus)
-        # scored with an "a"/"an" before them: a finding there points at the spin (metrics.with_article)
-        sub_spans = [metrics.with_article(spun.text, (s.start, s.end)) for s in spun.substitutions]
+        spun = spin_article(article, kind, seed, rate, thesaurus)
         unnatural = [metrics.reads_unnaturally(s.original, s.replacement, count) for s in spun.substitutions]
         found = check_text(spun.text, checker)
+        fixed, edits = fix_edits(spun.text, fix_checker, found, checker)
+        # scored with an "a"/"an" before them: a finding there points at the spin (metrics.with_article)
+        sub_spans = tally.add(spun.text, article.text, spun.substitutions, found, fixed, edits)
         finding_spans = [(f.start, f.end) for f in found]
-        total.add(metrics.score_spans(finding_spans, sub_spans))
         breakdown.add(found, sub_spans, unnatural)
         metrics.calibration_counts([f.confidence for f in found],
                                    [any(metrics.overlaps(fs, sub) for sub in sub_spans) for fs in finding_spans],
@@ -235,40 +285,25 @@ def evaluate_spun(articles: Sequence[Article], checker: Checker, fix_checker: Ch
         for sub_kind in ("word", "phrase"):
             spans = [span for span, sub in zip(sub_spans, spun.substitutions) if sub.kind == sub_kind]
             by_original.setdefault(sub_kind, metrics.SpanScore()).add(metrics.score_spans(finding_spans, spans))
-        fixed, edits = fix_edits(spun.text, fix_checker, found, checker)
-        fixes += len(edits)
-        fixes_on_subs += sum(any(metrics.overlaps((s, e), sub) for sub in sub_spans) for s, e, _ in edits)
-        detected = metrics.detected_mask(sub_spans, finding_spans)
-        restored += sum(
-            metrics.restored((sub.start, sub.end), sub.original, edits)
-            for sub, hit in zip(spun.substitutions, detected) if hit
-        )
-        d_spun = metrics.word_distance(spun.text, article.text)
-        spun_distance += d_spun
-        fixed_distance += metrics.word_distance(fixed, article.text) if edits else d_spun
     details = breakdown.as_dict()
+    figures = tally.figures()
     return {
         "spinner": kind,
         "seed": seed,
         "rate": rate,
-        "substitutions": total.spans,
+        "substitutions": figures["substitutions"],
         "substitutions_by_original": {k: {"substitutions": v.spans, "detected": v.detected_spans,
                                           "recall": v.recall} for k, v in by_original.items()},
         "unnatural": details["unnatural"],
-        "findings": total.findings,
-        "true_findings": total.true_findings,
-        "precision": total.precision,
-        "detected_substitutions": total.detected_spans,
-        "recall": total.recall,
+        "findings": figures["findings"],
+        "true_findings": figures["true_findings"],
+        "precision": figures["precision"],
+        "detected_substitutions": figures["detected_substitutions"],
+        "recall": figures["recall"],
         "detected_unnatural": details["detected_unnatural"],
         "recall_unnatural": details["recall_unnatural"],
-        "restored": restored,
-        "restored_rate": metrics.ratio(restored, total.detected_spans),
-        "fixes_applied": fixes,
-        "fixes_on_substitutions": fixes_on_subs,
-        "word_distance_spun": spun_distance,
-        "word_distance_fixed": fixed_distance,
-        "word_error_reduction": metrics.error_reduction(spun_distance, fixed_distance),
+        **{key: figures[key] for key in ("restored", "restored_rate", "fixes_applied", "fixes_on_substitutions",
+                                         "word_distance_spun", "word_distance_fixed", "word_error_reduction")},
         "by_rule": details["by_rule"],
         "by_category": details["by_category"],
         "calibration_counts": calibration,
@@ -359,6 +394,183 @@ def evaluate_gold(article_path: Path, gold_path: Path, checker: Checker, fix_che
     }
 
 
+# --- G. the context tier ---------------------------------------------------------------
+
+#: Confidence thresholds of G's curve.
+CURVE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+CONTEXT_SPINNERS = ("word", "phrase", "wordnet", "insertion")
+DEFAULT_CONTEXT_LIMIT = 40
+#: A text of this many words is the unit of G's speed figure.
+SPEED_WORDS = 700
+SCOPES = ("context", "all")
+
+
+def is_context(finding: Finding) -> bool:
+    return finding.category == Category.CONTEXT
+
+
+def in_scope(findings: Sequence[Finding], scope: str) -> list[Finding]:
+    """The findings of category context (scope "context"), or all of them ("all")."""
+    return [f for f in findings if is_context(f)] if scope == "context" else list(findings)
+
+
+@dataclass
+class Checked:
+    """One text checked by G: the article, the spin (None for the clean text), the findings and the time."""
+
+    article: Article
+    spin: Spin | None
+    findings: list[Finding]
+    seconds: float
+
+    @property
+    def text(self) -> str:
+        return self.article.text if self.spin is None else self.spin.text
+
+
+def scope_figures(checked: Sequence[Checked], scope: str, threshold: float, fix_threshold: float) -> dict:
+    """Precision, recall, restored wording and error reduction of the scope's findings at or above `threshold`.
+
+    The fixes are the same findings at or above `fix_threshold` (at least
+    `threshold`), each replaced by its first suggestion (`metrics.threshold_edits`).
+    """
+    tally = metrics.SpunTally()
+    for c in checked:
+        assert c.spin is not None
+        found = [f for f in in_scope(c.findings, scope) if f.confidence >= threshold]
+        edits = metrics.threshold_edits(found, max(threshold, fix_threshold))
+        tally.add(c.spin.text, c.article.text, c.spin.substitutions, found, metrics.apply_edits(c.spin.text, edits),
+                  edits)
+    return tally.figures()
+
+
+def source_figures(checked: Sequence[Checked]) -> dict:
+    """Per candidate source (rule `context-*`): findings, precision, recall of the substitutions."""
+    breakdown = metrics.Breakdown()
+    for c in checked:
+        assert c.spin is not None
+        spans = [metrics.with_article(c.spin.text, (s.start, s.end)) for s in c.spin.substitutions]
+        breakdown.add([f for f in c.findings if is_context(f)], spans, [False] * len(spans))
+    return {rule: {k: v for k, v in figures.items() if "unnatural" not in k}
+            for rule, figures in breakdown.as_dict()["by_rule"].items() if rule.startswith("context-")}
+
+
+def false_flags(clean: Sequence[Checked], scope: str, threshold: float = 0.0) -> dict:
+    """Findings of the scope at or above `threshold` on clean text: count, per 1000 words, on headlines."""
+    words = sum(len(c.text.split()) for c in clean)
+    found = on_headlines = 0
+    for c in clean:
+        flagged = [f for f in in_scope(c.findings, scope) if f.confidence >= threshold]
+        headline_end = c.text.find("\n") if "\n" in c.text else len(c.text)
+        found += len(flagged)
+        on_headlines += sum(f.start < headline_end for f in flagged)
+    return {"words": words, "findings": found, "per_1000_words": metrics.ratio(1000 * found, words),
+            "on_headlines": on_headlines}
+
+
+def load_spin_score() -> Any:
+    """`respin.verdict.spin_score(text, findings) -> float` when it exists, else None."""
+    try:
+        from respin import verdict
+    except ImportError:
+        return None
+    return getattr(verdict, "spin_score", None)
+
+
+def verdict_figures(spun: dict[str, list[Checked]], clean: Sequence[Checked], spin_score: Any) -> dict:
+    """AUROC of the document score, spun (each kind, and all together) against clean articles."""
+    negatives = [float(spin_score(c.text, c.findings)) for c in clean]
+    result: dict[str, Any] = {}
+    pooled: list[float] = []
+    for kind, checked in spun.items():
+        positives = [float(spin_score(c.text, c.findings)) for c in checked]
+        pooled.extend(positives)
+        result[kind] = {"spun": len(positives), "clean": len(negatives), "auroc": metrics.auroc(positives, negatives)}
+    result["all"] = {"spun": len(pooled), "clean": len(negatives), "auroc": metrics.auroc(pooled, negatives)}
+    return result
+
+
+def timing_figures(checked: Sequence[Checked]) -> dict:
+    seconds = sorted(c.seconds for c in checked)
+    words = sum(len(c.text.split()) for c in checked)
+    n = len(seconds)
+    median = None if not n else (seconds[n // 2] if n % 2 else (seconds[n // 2 - 1] + seconds[n // 2]) / 2)
+    return {"texts": n, "words": words, "mean_seconds": metrics.ratio(sum(seconds), n), "median_seconds": median,
+            "seconds_per_700_words": metrics.ratio(SPEED_WORDS * sum(seconds), words)}
+
+
+def warm_up_model() -> float | None:
+    """Load the language model before anything is timed; its load time (None when there is no model)."""
+    from respin import lm
+
+    if not lm.available():
+        return None
+    started = time.perf_counter()
+    model = lm.get_model()
+    if not model.loaded:
+        model.load()
+    return time.perf_counter() - started
+
+
+def evaluate_context(report_half: Sequence[Path], check_settings: dict, fix_confidence: float, seed: int,
+                     rate: float, kinds: Sequence[str], limit: int | None, show_fp: int,
+                     out: list[str], notes: list[str]) -> dict:
+    """Section G: the deep check (`Checker(deep=True)`) on report-half articles, clean and spun.
+
+    `report_half` are the paths of the report half; `limit` of them, evenly spaced, are read.
+    """
+    articles = [read_article(path) for path in metrics.spread(report_half, limit)]
+    checker = Checker(**{**check_settings, "deep": True})
+    load_seconds = warm_up_model()
+
+    def check(article: Article, spin: Spin | None) -> Checked:
+        text = article.text if spin is None else spin.text
+        started = time.perf_counter()
+        found = check_text(text, checker)
+        return Checked(article, spin, found, time.perf_counter() - started)
+
+    clean = [check(a, None) for a in articles]
+    if show_fp:
+        out.append(f"--- G: first {show_fp} findings of the deep check on clean report-half text:")
+        shown = 0
+        for c in clean:
+            index = LineIndex(c.text)
+            for finding in c.findings[: show_fp - shown]:
+                out.append(describe(c.article.name, c.text, finding, index))
+                shown += 1
+    spun: dict[str, list[Checked]] = {}
+    for kind in kinds:
+        try:
+            source = load_spinner_source(kind)
+        except WordNetMissing as error:
+            notes.append(f"G: the {kind} spinner is skipped: {error}")
+            continue
+        spun[kind] = [check(a, spin_article(a, kind, seed, rate, source)) for a in articles]
+    all_spun = [c for checked in spun.values() for c in checked]
+    spin_score = load_spin_score()
+    if spin_score is None:
+        notes.append("G: no document verdict (respin.verdict.spin_score not found): its AUROC is skipped")
+    return {
+        "half": split.REPORT,
+        "report_half_articles": len(report_half),
+        "articles": len(articles),
+        "article_names": [a.name for a in articles],
+        "checker": describe_checker(checker),
+        "fix_confidence": fix_confidence,
+        "rate": rate,
+        "seed": seed,
+        "spinners": {kind: {scope: scope_figures(checked, scope, 0.0, fix_confidence) for scope in SCOPES}
+                     for kind, checked in spun.items()},
+        "sources": source_figures(all_spun),
+        "curve": [{"threshold": t, **{scope: scope_figures(all_spun, scope, t, t) for scope in SCOPES},
+                   **{f"clean_{scope}": false_flags(clean, scope, t) for scope in SCOPES}}
+                  for t in CURVE_THRESHOLDS],
+        "clean": {scope: false_flags(clean, scope) for scope in SCOPES},
+        "verdict": None if spin_score is None else verdict_figures(spun, clean, spin_score),
+        "timing": {**timing_figures(clean + all_spun), "model_load_seconds": load_seconds},
+    }
+
+
 # --- the table --------------------------------------------------------------------------
 
 
@@ -374,6 +586,16 @@ def _judge(value: float | None, target: float, at_most: bool = False) -> str:
 
 def table_rows(results: dict) -> list[tuple[str, str, str, str, str]]:
     """(measure, value, detail, target, result) rows."""
+    rows: list[tuple[str, str, str, str, str]] = []
+    if "clean" in results:
+        rows.extend(classic_rows(results))
+    if results.get("context") is not None:
+        rows.extend(context_rows(results["context"]))
+    return rows
+
+
+def classic_rows(results: dict) -> list[tuple[str, str, str, str, str]]:
+    """The rows of sections A to F."""
     rows: list[tuple[str, str, str, str, str]] = []
     a = results["clean"]
     rows.append(("A. clean text", "", "", "", ""))
@@ -480,6 +702,68 @@ def spun_rows(b: dict) -> list[tuple[str, str, str, str, str]]:
     rows.extend(_detector_row(rule, t) for rule, t in b["by_rule"].items())
     rows.append(("  precision by category", "", "", "", ""))
     rows.extend(_detector_row(category, t) for category, t in b["by_category"].items())
+    return rows
+
+
+def _scope_detail(f: dict) -> str:
+    return (f"P {_fmt(f['precision'])} ({f['true_findings']}/{f['findings']}), "
+            f"R {_fmt(f['recall'])} ({f['detected_substitutions']}/{f['substitutions']}), "
+            f"restored {_fmt(f['restored_rate'])}, error reduction {_fmt(f['word_error_reduction'])}")
+
+
+def context_rows(g: dict) -> list[tuple[str, str, str, str, str]]:
+    """The rows of section G."""
+    rows: list[tuple[str, str, str, str, str]] = []
+    rows.append(("G. context tier (deep=True)", "", f"fitted on the fit half, reported on the report half "
+                 f"({g['articles']} of its {g['report_half_articles']} articles, evenly spaced); rate {g['rate']}, "
+                 f"seed {g['seed']}", "", ""))
+    for kind, scopes in g["spinners"].items():
+        rows.append((f"  {kind} spinner", str(scopes["all"]["substitutions"]), "substitutions", "", ""))
+        for scope in SCOPES:
+            f = scopes[scope]
+            label = "context findings" if scope == "context" else "all findings"
+            rows.append((f"    {label}: precision", _fmt(f["precision"]),
+                         f"{f['true_findings']}/{f['findings']} findings", "", ""))
+            rows.append((f"    {label}: recall", _fmt(f["recall"]),
+                         f"{f['detected_substitutions']}/{f['substitutions']} subs", "", ""))
+            rows.append((f"    {label}: restored wording", _fmt(f["restored_rate"]),
+                         f"{f['restored']}/{f['detected_substitutions']} detected", "", ""))
+            rows.append((f"    {label}: word error reduction", _fmt(f["word_error_reduction"]),
+                         f"d {f['word_distance_spun']} -> {f['word_distance_fixed']}; fixes: findings >= "
+                         f"{g['fix_confidence']}, first suggestion ({f['fixes_on_substitutions']}/"
+                         f"{f['fixes_applied']} on subs)", "", ""))
+    rows.append(("  per candidate source (all spinners)", "", "precision; true/findings; recall of all subs", "", ""))
+    if not g["sources"]:
+        rows.append(("    (no context findings)", "", "", "", ""))
+    for rule, t in g["sources"].items():
+        detail = f"{t['true_findings']}/{t['findings']} true; recall {_fmt(t['recall'])} ({t['detected']})"
+        rows.append((f"    {rule}", _fmt(t["precision"]), detail, "", ""))
+    rows.append(("  by confidence (all spinners pooled)", "", "findings >= threshold; fixes: the same findings", "",
+                 ""))
+    for point in g["curve"]:
+        for scope in SCOPES:
+            f, clean = point[scope], point[f"clean_{scope}"]
+            rows.append((f"    >= {point['threshold']:.2f}, {scope}", _fmt(f["precision"]),
+                         _scope_detail(f) + f"; clean {_fmt(clean['per_1000_words'])}/1000 words", "", ""))
+    for scope in SCOPES:
+        c = g["clean"][scope]
+        label = "context findings" if scope == "context" else "all findings"
+        rows.append((f"  clean text, {label} per 1000 words", _fmt(c["per_1000_words"]),
+                     f"{c['findings']} in {c['words']} words; {c['on_headlines']} on headlines", "", ""))
+    verdict = g.get("verdict")
+    if verdict is None:
+        rows.append(("  document verdict AUROC", "skipped", "respin.verdict.spin_score not found", "", ""))
+    else:
+        for kind, v in verdict.items():
+            rows.append((f"  document verdict AUROC, {kind}", _fmt(v["auroc"]),
+                         f"{v['spun']} spun vs {v['clean']} clean articles", "", ""))
+    t = g["timing"]
+    load = "no model" if t["model_load_seconds"] is None else f"model load {t['model_load_seconds']:.1f} s, not counted"
+    rows.append(("  seconds per article, mean", _fmt(t["mean_seconds"], 2), f"{t['texts']} deep checks; {load}", "",
+                 ""))
+    rows.append(("  seconds per article, median", _fmt(t["median_seconds"], 2), "", "", ""))
+    rows.append((f"  seconds per {SPEED_WORDS} words", _fmt(t["seconds_per_700_words"], 2), f"{t['words']} words",
+                 "", ""))
     return rows
 
 
@@ -597,7 +881,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rate", type=float, default=DEFAULT_RATE,
                         help=f"fraction of spinner candidates spun (default: {DEFAULT_RATE})")
     parser.add_argument("--spinner", choices=SPINNER_CHOICES, default="both",
-                        help="section B's spinner: word swaps, phrase swaps, or both, reported apart (default: both)")
+                        help="section B's spinner: word swaps, phrase swaps (Moby), wordnet swaps, insertion "
+                             "rewrites; both = word and phrase, all = the four; reported apart (default: both)")
+    parser.add_argument("--part", choices=split.PARTS, default=None,
+                        help="sections A-F read only this half of the corpus (bench.split; default: all of it)")
+    parser.add_argument("--context", action="store_true",
+                        help="also run section G: the context tier (Checker(deep=True)) on the report half")
+    parser.add_argument("--context-only", action="store_true", help="run section G alone")
+    parser.add_argument("--context-limit", type=int, default=DEFAULT_CONTEXT_LIMIT, metavar="N",
+                        help=f"G: N report-half articles, evenly spaced (default: {DEFAULT_CONTEXT_LIMIT})")
+    parser.add_argument("--context-spinners", default=",".join(CONTEXT_SPINNERS), metavar="KINDS",
+                        help=f"G: comma-separated spinner kinds (default: {','.join(CONTEXT_SPINNERS)})")
     parser.add_argument("--min-confidence", type=_confidence, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
                         help=f"check threshold (default: the engine's, {DEFAULT_MIN_CONFIDENCE})")
     parser.add_argument("--fix-confidence", type=_confidence, default=DEFAULT_FIX_CONFIDENCE, metavar="X",
@@ -612,7 +906,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--gold", type=Path, default=None,
                         help="its gold annotations (default: the article's name with .gold.tsv)")
     parser.add_argument("--show-fp", type=int, default=0, metavar="K",
-                        help="print the first K findings on clean text, in context")
+                        help="print the first K findings on clean text, in context (A; and G's deep check)")
     parser.add_argument("--show-missed", action="store_true",
                         help="print gold spans not found, found with a wrong suggestion, and findings not in gold")
     parser.add_argument("--json", action="store_true", help="print every figure as JSON instead of the table")
@@ -626,6 +920,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--limit must be >= 0")
     if not 0.0 <= options.rate <= 1.0:
         parser.error("--rate must be between 0 and 1")
+    if options.context_limit < 1:
+        parser.error("--context-limit must be >= 1")
+    context_kinds = tuple(k.strip() for k in options.context_spinners.split(",") if k.strip())
+    if not context_kinds or any(k not in SPINNERS for k in context_kinds):
+        parser.error(f"--context-spinners: expected some of {', '.join(SPINNERS)}, got {options.context_spinners!r}")
+    run_context = options.context or options.context_only
     try:
         extra = checker_kwargs(options.checker_arg)
         check_settings = {"min_confidence": options.min_confidence, **extra}
@@ -638,21 +938,63 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not options.article.exists():
         parser.exit(2, f"bench.eval: no article {options.article}\n")
     started = time.perf_counter()
-    articles = read_corpus(options.corpus, options.limit)
+    articles = [] if options.context_only else read_corpus(options.corpus, options.limit, options.part)
     out: list[str] = []
     notes: list[str] = []
-    kinds = ("word", "phrase") if options.spinner == "both" else (options.spinner,)
+    kinds = SPINNER_KINDS.get(options.spinner, (options.spinner,))
     results: dict = {"settings": {
-        "corpus": str(options.corpus), "limit": options.limit, "seed": options.seed, "rate": options.rate,
-        "spinners": list(kinds), "min_confidence": checker.min_confidence, "fix_confidence": options.fix_confidence,
+        "corpus": str(options.corpus), "limit": options.limit, "part": options.part, "seed": options.seed,
+        "rate": options.rate, "spinners": list(kinds), "min_confidence": checker.min_confidence,
+        "fix_confidence": options.fix_confidence,
         "checker": describe_checker(checker), "fix_checker": describe_checker(fix_checker),
         "checker_args": {k: v if not isinstance(v, tuple) else list(v) for k, v in extra.items()},
+        "context": {"limit": options.context_limit, "spinners": list(context_kinds)} if run_context else None,
     }}
     timings: dict[str, float] = {}
 
     def timed(section: str, start: float) -> None:
         timings[section] = round(time.perf_counter() - start, 2)
 
+    if not options.context_only:
+        run_classic(options, articles, checker, fix_checker, check_settings, kinds, results, out, notes, timed)
+    if run_context:
+        t = time.perf_counter()
+        results["context"] = evaluate_context(
+            corpus_paths(options.corpus, split.REPORT), check_settings, options.fix_confidence, options.seed,
+            options.rate, context_kinds, options.context_limit, options.show_fp, out, notes)
+        timed("G", t)
+    results["notes"] = notes
+    results["timings"] = timings
+    results["seconds"] = round(time.perf_counter() - started, 2)
+    if options.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    for line in out:
+        print(line)
+    if out:
+        print()
+    settings = results["settings"]
+    if not options.context_only:
+        print(f"checker: {settings['checker']}")
+        print(f"fix checker: {settings['fix_checker']}")
+        limit = "all" if options.limit is None else f"first {options.limit}"
+        half = "" if options.part is None else f"{options.part} half, "
+        print(f"corpus: {options.corpus} ({half}{limit}: {len(articles)} articles); spinners: {', '.join(kinds)}; "
+              f"rate {options.rate}; seed {options.seed}")
+    if run_context:
+        print(f"G checker: {results['context']['checker']}")
+    print()
+    print(render_table(table_rows(results)))
+    for note in notes:
+        print(f"note: {note}")
+    print(f"({results['seconds']} s: " + ", ".join(f"{k} {v} s" for k, v in timings.items()) + ")")
+    return 0
+
+
+def run_classic(options: argparse.Namespace, articles: Sequence[Article], checker: Checker, fix_checker: Checker,
+                check_settings: dict, kinds: Sequence[str], results: dict, out: list[str], notes: list[str],
+                timed: Callable[[str, float], None]) -> None:
+    """Sections A to F, into `results`."""
     if options.show_fp:
         out.append(f"--- first {options.show_fp} false positives on clean text:")
     t = time.perf_counter()
@@ -661,7 +1003,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["spun"] = {}
     for kind in kinds:
         t = time.perf_counter()
-        results["spun"][kind] = evaluate_spun(articles, checker, fix_checker, options.seed, options.rate, kind)
+        try:
+            results["spun"][kind] = evaluate_spun(articles, checker, fix_checker, options.seed, options.rate, kind)
+        except WordNetMissing as error:
+            notes.append(f"B: the {kind} spinner is skipped: {error}")
+            continue
         timed(f"B {kind}", t)
     t = time.perf_counter()
     gold_path = options.gold or gold_path_for(options.article)
@@ -685,28 +1031,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "lowercased": casing.evaluate_lowercased([a.text for a in articles[::CASING_SAMPLE_STEP]], checker),
     }
     timed("E", t)
-    results["notes"] = notes
-    results["timings"] = timings
-    results["seconds"] = round(time.perf_counter() - started, 2)
-    if options.json:
-        print(json.dumps(results, indent=2))
-        return 0
-    for line in out:
-        print(line)
-    if out:
-        print()
-    settings = results["settings"]
-    limit = "all" if options.limit is None else f"first {options.limit}"
-    print(f"checker: {settings['checker']}")
-    print(f"fix checker: {settings['fix_checker']}")
-    print(f"corpus: {options.corpus} ({limit}: {len(articles)} articles); spinners: {', '.join(kinds)}; "
-          f"rate {options.rate}; seed {options.seed}")
-    print()
-    print(render_table(table_rows(results)))
-    for note in notes:
-        print(f"note: {note}")
-    print(f"({results['seconds']} s: " + ", ".join(f"{k} {v} s" for k, v in timings.items()) + ")")
-    return 0
 
 
 if __name__ == "__main__":

