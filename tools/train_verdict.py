@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import itertools
 import json
 import sys
 import time
@@ -137,7 +138,7 @@ def auroc(scores: np.ndarray, labels: np.ndarray) -> float:
 def calibration_table(scores: np.ndarray, labels: np.ndarray, sample_weights: np.ndarray) -> list[str]:
     """Per score band: texts, mean score, and the (class-weighted) share that was spun."""
     lines = ["  band        texts  mean score  share spun"]
-    for low, high in zip(CALIBRATION_BINS, CALIBRATION_BINS[1:]):
+    for low, high in itertools.pairwise(CALIBRATION_BINS):
         inside = (scores >= low) & ((scores < high) | (high == 1.0))
         if not inside.any():
             continue
@@ -187,10 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--deep", action="store_true",
                         help="check with Checker(deep=True), the context tier included, and fit the 'deep' weights")
     parser.add_argument("--min-confidence", type=float, default=DEFAULT_MIN_CONFIDENCE, metavar="X",
-                        help=f"the checker's threshold, which the verdict then reads from (default: {DEFAULT_MIN_CONFIDENCE})")
+                        help="the checker's threshold, which the verdict then reads from "
+                             f"(default: {DEFAULT_MIN_CONFIDENCE})")
     parser.add_argument("--rate", type=float, default=DEFAULT_RATE, help=f"spin rate (default: {DEFAULT_RATE})")
     parser.add_argument("--seed", type=int, default=0, help="spinner seed (default: 0, as bench.eval)")
-    parser.add_argument("--l2", type=float, default=DEFAULT_L2, help=f"L2 penalty on the weights (default: {DEFAULT_L2})")
+    parser.add_argument("--l2", type=float, default=DEFAULT_L2,
+                        help=f"L2 penalty on the weights (default: {DEFAULT_L2})")
     parser.add_argument("--limit", type=int, default=None, metavar="N", help="only the first N articles of the half")
     parser.add_argument("--output", type=Path, default=MODEL_FILE, help="the model file to update")
     parser.add_argument("--dry-run", action="store_true", help="fit and print, but write nothing")
