@@ -128,7 +128,7 @@ def weights_for(deep: bool, model: Mapping[str, Any] | None = None) -> dict[str,
 
 
 def evidence_threshold(deep: bool = False, model: Mapping[str, Any] | None = None) -> float:
-    """The min-confidence of the checker the tier's weights were fitted with: the verdict needs findings from there up."""
+    """The min-confidence of the checker the tier's weights were fitted with: the verdict reads findings from there."""
     return float(weights_for(deep, model)["checker"]["min_confidence"])
 
 

