@@ -1,7 +1,8 @@
 """The `respin` command line: `check` reports spun phrases, `fix` repairs them, `review` lets you decide.
 
 Exit codes (a contract for pipelines and hooks): 0 nothing found (or nothing to
-fix), 1 findings reported (or fixes applied), 2 usage or input error, with the
+fix), 1 findings reported (or fixes applied, or, with --fail-spin-score, a
+file's spin score at or above the threshold), 2 usage or input error, with the
 reason on stderr. A bad file does not stop the others from being checked, but
 the run still exits 2.
 """
@@ -25,7 +26,20 @@ from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, C
 from respin.files import STDIN, InputError, display_name
 from respin.finding import Finding
 from respin.progress import progress_bar, wanted
-from respin.report import FORMATS, SarifLog, file_record, github_lines, json_document, jsonl_lines, text_lines
+from respin.report import (
+    FORMATS,
+    SarifLog,
+    failed_verdict_message,
+    file_record,
+    github_lines,
+    json_document,
+    jsonl_lines,
+    reaches,
+    text_lines,
+    verdict_github_line,
+    verdict_jsonl_line,
+    verdict_text_line,
+)
 from respin.rules import RULES
 from respin.runner import Action, FileResult, Job, WorkerError, run_files, usable_cores
 from respin.stats import RunStats
@@ -189,6 +203,17 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"report findings at or above this confidence (default: the config's min-confidence, "
              f"else {DEFAULT_MIN_CONFIDENCE})",
     )
+    check.add_argument(
+        "--verdict", action="store_true",
+        help="also print each file's spin score, the probability that it was machine-spun: a "
+             "'PATH: spin score 0.931 (likely spun)' line (text), a {\"path\", \"spin_score\", \"findings\"} "
+             "line (jsonl), a notice (github); json and sarif always carry it",
+    )
+    check.add_argument(
+        "--fail-spin-score", type=_confidence, metavar="X",
+        help="exit 1 for a file whose spin score is X or above, even with no finding reported, and say so "
+             "on stderr (default: the config's fail-spin-score, else off)",
+    )
 
     fix = commands.add_parser(
         "fix", parents=[common], help="apply the auto-fixable repairs",
@@ -249,6 +274,11 @@ def apply_config(options: argparse.Namespace, settings: Config) -> None:
             options.min_confidence = settings.min_confidence
             if options.min_confidence is None:
                 options.min_confidence = DEFAULT_MIN_CONFIDENCE
+    if options.command == "check":
+        options.fail_spin_score_source = "--fail-spin-score"
+        if options.fail_spin_score is None and settings.fail_spin_score is not None:
+            options.fail_spin_score = settings.fail_spin_score
+            options.fail_spin_score_source = f"fail-spin-score in {config.shown(settings.path)}"
     options.deep_source = "--deep"
     if options.deep is None:
         options.deep = bool(settings.deep)
@@ -414,11 +444,14 @@ def _total_size(targets: Sequence[Target]) -> int:
 
 
 def _results(options: argparse.Namespace, targets: Sequence[Target], checker: Checker, grammar: _Grammar,
-             action: Action, stats: RunStats) -> Generator[FileResult, None, None]:
-    """Every file's result in order, with a progress bar on a terminal; counted for --stats."""
+             action: Action, stats: RunStats, verdict: bool = False) -> Generator[FileResult, None, None]:
+    """Every file's result in order (with its spin score when `verdict`), with a progress bar on a terminal;
+    counted for --stats."""
     workers = _workers(options, targets, grammar)
     extra = grammar.find if grammar.detector is not None else None
     job = Job(checker, options.encoding, action, options.syntax)
+    if verdict:
+        job = job.with_verdict()
     verb = "checking" if action == "check" else "fixing"
     show = wanted(len(targets), options.quiet)
     with progress_bar(len(targets), verb, show) as advance, closing(run_files(targets, job, workers, extra)) as run:
@@ -435,15 +468,26 @@ def _print_stats(options: argparse.Namespace, stats: RunStats) -> None:
             print(line, file=sys.stderr)
 
 
+def _wants_verdict(options: argparse.Namespace) -> bool:
+    """Whether a check scores its files: json and sarif carry scores; --verdict, --fail-spin-score, --stats use them."""
+    return (options.format in ("json", "sarif") or options.verdict or options.fail_spin_score is not None
+            or options.stats)
+
+
 class _CheckOutput:
     """Writes a check's report: line formats file by file as results arrive, json and sarif at the end."""
 
-    def __init__(self, output_format: str) -> None:
+    def __init__(self, output_format: str, verdict: bool = False, fail_spin_score: float | None = None,
+                 fail_source: str = "--fail-spin-score") -> None:
         self.format = output_format
         self.records: list[dict[str, object]] = []
         self.sarif = SarifLog() if output_format == "sarif" else None
         self.render = {"text": text_lines, "jsonl": jsonl_lines, "github": github_lines}.get(output_format)
+        self.verdict = verdict  # --verdict: a line with each file's score in the line formats
+        self.fail_spin_score = fail_spin_score
+        self.fail_source = fail_source
         self.found = 0
+        self.spun = 0  # files at or above --fail-spin-score
 
     def add(self, result: FileResult) -> bool:
         """Report one file; False when it could not be read (its message is on stderr)."""
@@ -455,14 +499,34 @@ class _CheckOutput:
         if result.skipped:
             return True
         self.found += len(result.findings)
+        score = result.spin_score
+        failed = score is not None and reaches(score, self.fail_spin_score)
         if self.format == "json":
-            self.records.append(file_record(result.path, result.text, result.findings))
+            self.records.append(file_record(result.path, result.text, result.findings, score))
         elif self.sarif is not None:
-            self.sarif.add_file(result.path, result.text, result.findings)
-        elif self.render is not None and result.findings:
-            sys.stdout.write("".join(line + "\n" for line in self.render(result.path, result.text, result.findings)))
-            sys.stdout.flush()  # a pipeline reads each file's findings as soon as they are known
+            self.sarif.add_file(result.path, result.text, result.findings, score, self.fail_spin_score)
+        elif self.render is not None:
+            lines = self.render(result.path, result.text, result.findings) if result.findings else []
+            if score is not None:
+                lines += self._verdict_lines(result, score, failed)
+            if lines:
+                sys.stdout.write("".join(line + "\n" for line in lines))
+                sys.stdout.flush()  # a pipeline reads each file's findings as soon as they are known
+        if failed:
+            self.spun += 1
+            print(f"respin: {display_name(result.path)}: {failed_verdict_message(score, self.fail_spin_score)} "
+                  f"({self.fail_source})", file=sys.stderr)
         return True
+
+    def _verdict_lines(self, result: FileResult, score: float, failed: bool) -> list[str]:
+        """The line formats' verdict line: with --verdict, and on GitHub for a file that fails the threshold."""
+        if self.format == "github" and (self.verdict or failed):
+            return [verdict_github_line(result.path, score, self.fail_spin_score)]
+        if not self.verdict:
+            return []
+        if self.format == "jsonl":
+            return [verdict_jsonl_line(result.path, score, len(result.findings))]
+        return [verdict_text_line(result.path, score)]
 
     def finish(self, walk_errors: Sequence[str], stats: dict[str, object] | None) -> None:
         if self.format == "json":
@@ -476,10 +540,11 @@ class _CheckOutput:
 def run_check(options: argparse.Namespace, checker: Checker, grammar: _Grammar) -> ExitCode:
     stats = RunStats()
     expansion = _targets(options)
-    output = _CheckOutput(options.format)
+    output = _CheckOutput(options.format, options.verdict, options.fail_spin_score, options.fail_spin_score_source)
     failed = bool(expansion.errors)
+    verdict = _wants_verdict(options)
     # Closed at once on Ctrl-C or a closed pipe, rather than when collected: that ends the worker processes.
-    with closing(_results(options, expansion.targets, checker, grammar, "check", stats)) as results:
+    with closing(_results(options, expansion.targets, checker, grammar, "check", stats, verdict)) as results:
         for result in results:
             failed |= not output.add(result)
     stats.stop()
@@ -487,7 +552,7 @@ def run_check(options: argparse.Namespace, checker: Checker, grammar: _Grammar) 
     _print_stats(options, stats)
     if failed:
         return ExitCode.ERROR
-    return ExitCode.FINDINGS if output.found else ExitCode.CLEAN
+    return ExitCode.FINDINGS if output.found or output.spun else ExitCode.CLEAN
 
 
 def run_fix(options: argparse.Namespace, checker: Checker, grammar: _Grammar) -> ExitCode:

@@ -11,6 +11,7 @@ Keys (all optional)::
 
     min-confidence = 0.5              # report findings at or above this (check, review)
     fix-confidence = 0.8              # apply findings at or above this (fix)
+    fail-spin-score = 0.9             # check fails files whose spin score is at or above this
     disable = ["joined-words"]        # dictionaries and rules to turn off
     deep = false                      # let the language model verify findings
     languagetool = "http://localhost:8081"   # a LanguageTool server to ask
@@ -52,6 +53,7 @@ class Config:
     path: Path | None = None
     min_confidence: float | None = None
     fix_confidence: float | None = None
+    fail_spin_score: float | None = None
     disable: tuple[str, ...] = field(default_factory=tuple)
     deep: bool | None = None
     languagetool: str | None = None
@@ -137,6 +139,7 @@ def _include_globs(value: Any, where: str) -> tuple[str, ...]:
 _KEYS = {
     "min-confidence": ("min_confidence", _confidence),
     "fix-confidence": ("fix_confidence", _confidence),
+    "fail-spin-score": ("fail_spin_score", _confidence),
     "disable": ("disable", _names),
     "deep": ("deep", _bool),
     "languagetool": ("languagetool", _url),

@@ -10,6 +10,14 @@ default, stated in `columnKind`; every dictionary and rule described in
 prints GitHub Actions workflow commands (`::error file=...::message`), which
 the runner turns into annotations on the pull request. Both give each finding
 a level from its confidence (`level`).
+
+The document verdict (`respin.verdict`): each file's `spin_score` is a member
+of its json record and, in sarif, of its artifact's `properties` (`spinScore`);
+the line formats print it only when asked (`verdict_text_line`,
+`verdict_jsonl_line`, `verdict_github_line`: one line a file after its
+findings), so that their default output stays one finding a line. A file at or
+above a `--fail-spin-score` threshold is a result of its own in sarif and an
+error annotation on GitHub (rule `spin-score`).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from urllib.parse import quote
 from respin import __version__
 from respin.files import STDIN, display_name
 from respin.finding import Finding, LineIndex
+from respin.verdict import verdict_label
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github")
 JSON_VERSION = 1
@@ -82,9 +91,56 @@ def jsonl_lines(path: str, content: str, findings: Sequence[Finding]) -> list[st
     ]
 
 
-def file_record(path: str, content: str, findings: Sequence[Finding]) -> dict[str, Any]:
+def file_record(path: str, content: str, findings: Sequence[Finding], spin_score: float | None = None
+                ) -> dict[str, Any]:
+    """A file's json record: its path, its findings and, when it was computed, its `spin_score` (3 places)."""
     lines = LineIndex(content)
-    return {"path": display_name(path), "findings": [finding_record(f, lines) for f in findings]}
+    record: dict[str, Any] = {"path": display_name(path)}
+    if spin_score is not None:
+        record["spin_score"] = rounded_score(spin_score)
+    record["findings"] = [finding_record(f, lines) for f in findings]
+    return record
+
+
+# --- the document verdict ---------------------------------------------------------------------
+
+#: The rule id of a file whose spin score reaches the --fail-spin-score threshold (sarif, github).
+SPIN_SCORE_RULE = "spin-score"
+SPIN_SCORE_DESCRIPTION = "the document as a whole reads as machine-spun (its spin score reached the threshold)"
+
+
+def rounded_score(score: float) -> float:
+    """A spin score as reports give it: 3 decimal places."""
+    return round(score, 3)
+
+
+def reaches(score: float, threshold: float | None) -> bool:
+    """Whether a spin score, as reports show it (3 places), is at or above a --fail-spin-score threshold."""
+    return threshold is not None and rounded_score(score) >= threshold
+
+
+def verdict_text_line(path: str, score: float) -> str:
+    """`path: spin score 0.931 (likely spun)`."""
+    return f"{display_name(path)}: spin score {score:.3f} ({verdict_label(score)})"
+
+
+def verdict_jsonl_line(path: str, score: float, findings: int) -> str:
+    """A file's summary for --format jsonl --verdict: `path`, `spin_score`, `findings` (no `start`: not a finding)."""
+    return json.dumps({"path": display_name(path), "spin_score": rounded_score(score), "findings": findings},
+                      ensure_ascii=False)
+
+
+def failed_verdict_message(score: float, threshold: float) -> str:
+    return f"spin score {score:.3f} is at or above the threshold {threshold:g}"
+
+
+def verdict_github_line(path: str, score: float, threshold: float | None = None) -> str:
+    """A file-level annotation: an error when the score reaches `threshold`, else a notice giving it."""
+    title = github_escape_property(f"respin {SPIN_SCORE_RULE}")
+    properties = f"file={github_escape_property(display_name(path))},title={title}"
+    if threshold is not None and reaches(score, threshold):
+        return f"::error {properties}::{github_escape_data(failed_verdict_message(score, threshold))}"
+    return f"::notice {properties}::{github_escape_data(f'spin score {score:.3f} ({verdict_label(score)})')}"
 
 
 def json_document(files: Sequence[dict[str, Any]], stats: dict[str, Any] | None = None) -> str:
@@ -219,6 +275,7 @@ class SarifLog:
             self._add_rule(info)
         self.results: list[dict[str, Any]] = []
         self.errors: list[str] = []
+        self.artifacts: list[dict[str, Any]] = []
 
     def _add_rule(self, info: RuleInfo) -> int:
         self.rule_index[info.id] = len(self.rules)
@@ -229,9 +286,19 @@ class SarifLog:
         """A file that could not be read or written (reported as a tool execution notification)."""
         self.errors.append(message)
 
-    def add_file(self, path: str, content: str, findings: Sequence[Finding]) -> None:
+    def add_file(self, path: str, content: str, findings: Sequence[Finding], spin_score: float | None = None,
+                 fail_spin_score: float | None = None) -> None:
+        """A file's findings as results; its spin score, when given, as its artifact's `spinScore`.
+
+        A score at or above `fail_spin_score` is also a result of rule `spin-score` on the file.
+        """
         positions = _Utf16Positions(content)
         location = artifact_location(display_name(path) if path != STDIN else path)
+        if spin_score is not None:
+            self.artifacts.append({
+                "location": location, "roles": ["analysisTarget"],
+                "properties": {"spinScore": rounded_score(spin_score)},
+            })
         for finding in findings:
             index = self.rule_index.get(finding.rule)
             if index is None:  # e.g. languagetool:RULE_ID
@@ -268,6 +335,23 @@ class SarifLog:
                 "fixable": finding.fixable,
             }
             self.results.append(result)
+        if spin_score is not None and reaches(spin_score, fail_spin_score):
+            self._add_verdict_result(location, spin_score, fail_spin_score)
+
+    def _add_verdict_result(self, location: dict[str, Any], score: float, threshold: float) -> None:
+        index = self.rule_index.get(SPIN_SCORE_RULE)
+        if index is None:
+            index = self._add_rule(RuleInfo(SPIN_SCORE_RULE, SPIN_SCORE_DESCRIPTION, "verdict"))
+            self.rules[index]["defaultConfiguration"] = {"level": "error"}
+        self.results.append({
+            "ruleId": SPIN_SCORE_RULE,
+            "ruleIndex": index,
+            "level": "error",
+            "message": {"text": failed_verdict_message(score, threshold)},
+            # GitHub code scanning needs a region with a line: the file's first.
+            "locations": [{"physicalLocation": {"artifactLocation": location, "region": {"startLine": 1}}}],
+            "properties": {"spinScore": rounded_score(score), "threshold": threshold},
+        })
 
     def document(self, stats: dict[str, Any] | None = None) -> dict[str, Any]:
         run: dict[str, Any] = {
@@ -280,8 +364,10 @@ class SarifLog:
                 "toolExecutionNotifications": [{"level": "error", "message": {"text": m}} for m in self.errors],
             }],
             "columnKind": "utf16CodeUnits",
-            "results": self.results,
         }
+        if self.artifacts:
+            run["artifacts"] = self.artifacts
+        run["results"] = self.results
         if stats is not None:
             run["properties"] = {"stats": stats}
         return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}

@@ -15,10 +15,17 @@ process loads them once. A file that cannot be read comes back as a result
 with an `error`, so the other files still run. Pool processes ignore Ctrl-C;
 the caller's KeyboardInterrupt (or a closed pipe) stops the pool and ends its
 processes at once.
+
+A check job made `with_verdict()` also gives each file its spin score
+(`respin.verdict`), computed where the file is checked, from the findings at the
+threshold the verdict's weights were fitted at: the reported findings, or, when
+the checker's threshold is above that one, those of a second check of the same
+text at it (`Job.evidence`).
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import signal
 import sys
@@ -70,6 +77,8 @@ class FileResult:
     changed: bool = False
     #: fix --diff: the unified diff; fix to standard output: the repaired file's bytes.
     output: str | bytes = ""
+    #: check with a verdict: the probability that the text was machine-spun (see `respin.verdict`).
+    spin_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,31 @@ class Job:
     action: Action = "check"
     #: --syntax: None or "auto" reads each file's syntax from its extension (see `respin.formats`).
     syntax: str | None = None
+    #: check: also give each file its spin score (`with_verdict` sets it).
+    verdict: bool = False
+    #: The checker whose findings the spin score reads when `checker`'s threshold is above the one the
+    #: verdict's weights were fitted at (None: the reported findings are the evidence).
+    evidence: Checker | None = None
+
+    def with_verdict(self) -> Job:
+        """This job, also scoring each file (a check only)."""
+        from respin.verdict import evidence_threshold
+
+        threshold = evidence_threshold(self.checker.deep)
+        evidence = None
+        if self.checker.min_confidence > threshold:
+            evidence = copy.copy(self.checker)
+            evidence.min_confidence = threshold
+        return replace(self, verdict=True, evidence=evidence)
+
+    def in_one_process(self) -> Job:
+        """A copy whose checkers check a large text in this process only (no pool inside a pool)."""
+        checker = copy.copy(self.checker)
+        checker.jobs = 1
+        evidence = copy.copy(self.evidence) if self.evidence is not None else None
+        if evidence is not None:
+            evidence.jobs = 1
+        return replace(self, checker=checker, evidence=evidence)
 
     def run(self, target: Target, extra: ExtraFinder | None = None) -> FileResult:
         """Read, check and (for a fix) repair one file; input and output errors become the result's `error`."""
@@ -94,10 +128,12 @@ class Job:
             return FileResult(target.path, error=str(error))
         text = document.text
         syntax = formats.syntax_for(target.path, self.syntax)
-        findings = formats.check_document(text, self.checker, syntax, extra(text) if extra is not None else ())
+        extra_found = extra(text) if extra is not None else ()
+        findings = formats.check_document(text, self.checker, syntax, extra_found)
         checked = FileResult(target.path, checked=True, size=_size(document), words=len(text.split()))
         if self.action == "check":
-            return replace(checked, text=text, findings=tuple(findings))
+            score = self.spin_score(text, syntax, findings, extra_found) if self.verdict else None
+            return replace(checked, text=text, findings=tuple(findings), spin_score=score)
         decisions = auto_decisions(findings, self.checker.min_confidence)
         repaired = apply(text, findings, decisions)
         fixed = replace(checked, findings=tuple(findings[i] for i in sorted(decisions)), changed=repaired != text)
@@ -111,6 +147,16 @@ class Job:
             except OSError as error:  # the file is untouched: write_document is atomic
                 return replace(checked, error=f"{target.path}: cannot write ({error.strerror or error})")
         return fixed
+
+
+    def spin_score(self, text: str, syntax: formats.Syntax, findings: Sequence[Finding],
+                   extra_found: Sequence[Finding] = ()) -> float:
+        """The file's spin score, from the reported findings or from those of the evidence checker."""
+        from respin.verdict import spin_score
+
+        if self.evidence is not None:
+            findings = formats.check_document(text, self.evidence, syntax, extra_found)
+        return spin_score(text, findings, deep=self.checker.deep)
 
 
 def _size(document: Document) -> int:
@@ -166,13 +212,11 @@ def _run_pooled(targets: Sequence[Target], job: Job, workers: int) -> Iterator[F
     work is shared out as it goes, and this process, whose resources are loaded already, is
     busy whenever there is work left.
     """
-    import copy
     from concurrent.futures.process import BrokenProcessPool
 
     size = max(1, min(MAX_CHUNK, len(targets) // (workers * 4)))
     chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
-    here = replace(job, checker=copy.copy(job.checker))
-    here.checker.jobs = 1  # the files are the unit of parallel work: no pool for one file inside this one
+    here = job.in_one_process()  # the files are the unit of parallel work: no pool for one file inside this one
     with _worker_pool(job, workers - 1) as pool:
         try:
             futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
@@ -201,8 +245,7 @@ _worker_job: Job | None = None
 def _start_worker(job: Job) -> None:
     global _worker_job  # noqa: PLW0603 - per-process state of a pool worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
-    job.checker.jobs = 1  # the files are the unit of parallel work: no pool inside a worker
-    _worker_job = job
+    _worker_job = job.in_one_process()  # the files are the unit of parallel work: no pool inside a worker
 
 
 def _run_chunk_in_worker(chunk: Sequence[Target]) -> list[FileResult]:

@@ -69,6 +69,36 @@ def test_jobs_2_is_byte_identical_to_jobs_1(tmp_path: Path, output: str) -> None
         assert "script.py" not in shown and "picture.txt" not in shown
 
 
+@pytest.mark.parametrize(("output", "options"), [
+    ("text", ["--verdict", "--fail-spin-score", "0.9"]),
+    ("jsonl", ["--verdict"]),
+    ("json", ["--min-confidence", "0.95"]),  # the spin score reads findings of a second check, at 0.5
+    ("sarif", ["--fail-spin-score", "0.9", "--min-confidence", "0.95"]),
+    ("github", ["--verdict", "--fail-spin-score", "0.9"]),
+])
+def test_jobs_2_gives_the_spin_scores_of_jobs_1(tmp_path: Path, output: str, options: list[str]) -> None:
+    """The document verdict, computed in the worker that checks each file, is the same with one process or two."""
+    _corpus(tmp_path)
+    one = respin(["check", "--format", output, *options, "--jobs", "1", "."], tmp_path)
+    two = respin(["check", "--format", output, *options, "--jobs", "2", "."], tmp_path)
+    assert one.returncode == two.returncode == 2
+    assert one.stdout == two.stdout and b"spin" in one.stdout.lower()
+    assert one.stderr == two.stderr
+
+
+def test_stats_name_the_highest_spin_scores_in_json(tmp_path: Path) -> None:
+    """--stats in json: how many files were scored, their mean, how many are likely spun, the highest."""
+    _corpus(tmp_path)
+    report = json.loads(respin(["check", "--format", "json", "--stats", "."], tmp_path).stdout)
+    scores = {f["path"]: f["spin_score"] for f in report["files"]}
+    figures = report["stats"]["spin_score"]
+    assert figures["files"] == len(scores) == 19
+    assert figures["likely_spun"] == sum(score >= 0.5 for score in scores.values())
+    assert figures["mean"] == round(sum(scores.values()) / len(scores), 3)
+    assert [h["spin_score"] for h in figures["highest"]] == sorted(scores.values(), reverse=True)[:5]
+    assert all(scores[h["path"]] == h["spin_score"] for h in figures["highest"])
+
+
 def test_fix_write_with_jobs_2_writes_what_jobs_1_writes(tmp_path: Path) -> None:
     """fix --write over a folder: the same files rewritten the same way, the same notes in the same order."""
     first, second = _corpus(tmp_path / "one"), _corpus(tmp_path / "two")
@@ -114,7 +144,9 @@ def test_stats_summarise_the_run_on_stderr(tmp_path: Path) -> None:
     with_findings = len({f["path"] for f in findings})
     assert lines[1] == f"respin: {len(findings)} findings in {with_findings} files: {shown}"
     assert lines[2] == "respin: 1 file could not be read, 1 binary file skipped"
-    assert len(lines) == 3
+    assert re.fullmatch(r"respin: spin scores: \d+ of 19 files likely spun \(0\.5 or above\), mean \d\.\d{3}; "
+                        r"highest: (article-\d\d\.txt \d\.\d{3}, ){4}article-\d\d\.txt \d\.\d{3}", lines[3]), lines[3]
+    assert len(lines) == 4
 
 
 def test_stats_in_json_output(tmp_path: Path) -> None:

@@ -48,6 +48,8 @@ def test_no_file_gives_empty_settings(tmp_path: Path) -> None:
         ("min-confidance = 0.5\n", "unknown key 'min-confidance'"),
         ("min-confidence = 1.5\n", "min-confidence: must be between 0 and 1"),
         ('min-confidence = "high"\n', "min-confidence: expected a number"),
+        ("fail-spin-score = -0.1\n", "fail-spin-score: must be between 0 and 1"),
+        ("fail-spin-score = true\n", "fail-spin-score: expected a number between 0 and 1"),
         ("deep = 1\n", "deep: expected true or false"),
         ('disable = "joined-words"\n', "disable: expected a list of names"),
         ('languagetool = "localhost:8081"\n', "languagetool: expected an http:// or https:// URL"),
@@ -98,6 +100,24 @@ def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
     )
     assert resolved("fix") == (True, 0.95, ["a-an"])
     assert resolved("check", "--no-config") == (False, 0.5, [])
+
+
+def test_fail_spin_score_comes_from_the_file_unless_given(tmp_path: Path) -> None:
+    """fail-spin-score is read from the file (and named so in messages); --fail-spin-score wins."""
+    from respin import cli
+
+    _write(tmp_path / ".respin.toml", "fail-spin-score = 0.8\n")
+    article = str(_write(tmp_path / "a.txt", "text"))
+
+    def resolved(*args: str) -> tuple[object, ...]:
+        options = cli.build_parser().parse_args([*args, article])
+        cli.apply_config(options, cli.read_config(options))
+        return options.fail_spin_score, options.fail_spin_score_source
+
+    assert config.discover(tmp_path / "a.txt").fail_spin_score == 0.8
+    assert resolved("check") == (0.8, f"fail-spin-score in {config.shown(tmp_path / '.respin.toml')}")
+    assert resolved("check", "--fail-spin-score", "0.95") == (0.95, "--fail-spin-score")
+    assert resolved("check", "--no-config") == (None, "--fail-spin-score")
 
 
 def test_user_lists_are_read_with_paths_relative_to_the_file(tmp_path: Path) -> None:

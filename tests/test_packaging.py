@@ -1,4 +1,4 @@
-"""The wheel carries the package and every registered dictionary."""
+"""The wheel carries the package, every registered dictionary and the verdict's weights."""
 
 from __future__ import annotations
 
@@ -24,3 +24,4 @@ def test_wheel_ships_every_dictionary(tmp_path: Path) -> None:
     for spec in REGISTRY:
         assert f"respin/_dictionaries/{spec.filename}" in names
     assert "respin/cli.py" in names and "respin/__main__.py" in names
+    assert "respin/models/verdict.json" in names  # the document verdict's weights (respin.verdict)

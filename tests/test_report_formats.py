@@ -88,6 +88,33 @@ def test_sarif_validates_against_the_official_schema(sarif_schema: dict[str, Any
     assert {"uri": "file:///tmp/abs%20path.txt"} in uris
 
 
+def test_sarif_spin_scores_are_artifact_properties_and_failures_results(sarif_schema: dict[str, Any],
+                                                                       findings: list[Finding]) -> None:
+    """Each scored file is an artifact with `spinScore`; one at or above the threshold is a `spin-score` result."""
+    log = SarifLog()
+    log.add_file("a.txt", CONTENT, findings, spin_score=0.93251, fail_spin_score=0.9)
+    log.add_file("-", "the the end", [], spin_score=0.2, fail_spin_score=0.9)
+    log.add_file("c.txt", "Quiet.", [])  # not scored: no artifact
+    document = log.document()
+    _validate(document, sarif_schema)
+    run = document["runs"][0]
+    assert run["artifacts"] == [
+        {"location": {"uri": "a.txt"}, "roles": ["analysisTarget"], "properties": {"spinScore": 0.933}},
+        {"location": {"description": {"text": "standard input"}}, "roles": ["analysisTarget"],
+         "properties": {"spinScore": 0.2}},
+    ]
+    verdicts = [r for r in run["results"] if r["ruleId"] == "spin-score"]
+    assert len(verdicts) == 1 and run["results"][-1] is verdicts[0]  # after the file's findings
+    [verdict] = verdicts
+    assert verdict["level"] == "error"
+    assert verdict["message"]["text"] == "spin score 0.933 is at or above the threshold 0.9"
+    assert verdict["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "a.txt"},
+                                                           "region": {"startLine": 1}}
+    rule = run["tool"]["driver"]["rules"][verdict["ruleIndex"]]
+    assert rule["id"] == "spin-score" and rule["defaultConfiguration"] == {"level": "error"}
+    assert "artifacts" not in SarifLog().document()["runs"][0]  # nothing scored: no artifacts member
+
+
 def test_schema_check_rejects_a_broken_log(sarif_schema: dict[str, Any], findings: list[Finding]) -> None:
     """The validation has teeth: a column of 0, a made-up level or a missing version are reported."""
     log = SarifLog()
@@ -112,6 +139,23 @@ def test_cli_sarif_output_validates(sarif_schema: dict[str, Any], tmp_path: Path
     [notification] = document["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert notification["message"]["text"].startswith("b.txt: not valid utf-8")
     assert document["runs"][0]["properties"]["stats"]["files"] == 1
+    [artifact] = document["runs"][0]["artifacts"]
+    assert artifact["location"] == {"uri": "a.txt"} and 0.9 < artifact["properties"]["spinScore"] <= 1
+
+
+def test_cli_sarif_fail_spin_score_validates(sarif_schema: dict[str, Any], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """--fail-spin-score in SARIF: a valid log with a spin-score result, exit 1, the reason on stderr."""
+    (tmp_path / "a.txt").write_text(CONTENT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["check", "--format", "sarif", "--fail-spin-score", "0.9", "--min-confidence", "0.99", "."]) == 1
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    _validate(document, sarif_schema)
+    assert [r["ruleId"] for r in document["runs"][0]["results"]] == ["spin-score"]
+    assert captured.err.startswith("respin: a.txt: spin score ")
+    assert captured.err.endswith(" is at or above the threshold 0.9 (--fail-spin-score)\n")
 
 
 def test_sarif_regions_count_utf16_units_across_lines(findings: list[Finding]) -> None:
