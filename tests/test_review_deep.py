@@ -11,6 +11,7 @@ The last test runs the real language model when it is installed.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -38,6 +39,7 @@ from textual.widgets import Input, Static
 from respin import formats, lm
 from respin.finding import Category, Finding
 from respin.review.app import FileOutcome, make_app
+from respin.review.deep_process import DeepProcess, DeepProcessClosed
 from respin.review.disk import open_document
 from respin.review.screens import EditScreen, QuitScreen
 from respin.review.session import REJECT, Decision, Summary, Verdict
@@ -261,8 +263,11 @@ def test_without_deep_there_is_no_language_model_status(article: Path) -> None:
         make_app([open_document(str(article))], CHECKER, deep_check=SlowTier())
 
 
-@pytest.mark.skipif(not lm.available(), reason=f"the language model extra is not installed ({lm.INSTALL_HINT})")
-def test_the_real_language_model_judges_in_the_background(article: Path) -> None:
+needs_lm = pytest.mark.skipif(not lm.available(), reason=f"the language model extra is not installed ({lm.INSTALL_HINT})")
+
+
+@needs_lm
+def test_the_real_language_model_judges_in_a_child_process(article: Path) -> None:
     """With Checker(deep=True) and no deep_check, the language model's verdict reaches the review."""
     app = make_app([open_document(str(article))], DEEP_CHECKER)
 
@@ -272,6 +277,30 @@ def test_the_real_language_model_judges_in_the_background(article: Path) -> None
         await settle_deep(pilot, timeout=300)
         judged = [f for f in review_of(pilot).findings if "language model:" in f.message]
         assert [f.text for f in judged] == ["brain tumefaction"]
-        assert "language model:" in status(pilot) and "reading" not in status(pilot)
+        assert status(pilot).endswith("language model: no new findings")
+        await pilot.press("q")
 
     drive(app, script)
+
+
+@needs_lm
+def test_quitting_ends_the_language_models_process(article: Path) -> None:
+    """Quitting while the real model loads or reads ends its process at once."""
+    app = make_app([open_document(str(article))], DEEP_CHECKER)
+    deep = app.review_screen.deep_check
+    assert isinstance(deep, DeepProcess)
+
+    async def script(pilot: Pilot[object]) -> None:
+        await reading(pilot)
+        await pilot.pause(0.5)
+        assert deep.pid is not None
+        await pilot.press("q")
+
+    began = time.monotonic()
+    drive(app, script)
+    assert time.monotonic() - began < 15
+    assert deep.pid is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(deep.pid, 0)
+    with pytest.raises(DeepProcessClosed):
+        deep("Prices rose.", formats.Syntax.TEXT, ())

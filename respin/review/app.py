@@ -8,8 +8,10 @@ findings are in, while the others are still being checked.
 
 With `Checker(deep=True)` the documents are first checked without the deep tier
 (a language model: seconds per article), so the fast findings are on screen at
-once; then a daemon thread (`background.DeepQueue`) checks each document again
-with it, and its findings are folded into the review as they arrive
+once; then a daemon thread (`background.DeepQueue`) has each document checked
+again with it, by a child process (`deep_process.DeepProcess`: the model's load and
+scoring would stall keys in this one), and its findings are folded into the review
+as they arrive
 (`session.merge_deep`: decided findings and the one on screen stay as they are).
 The status line says what the language model is doing; keys, saving and quitting
 never wait for it.
@@ -454,7 +456,8 @@ class ReviewScreen(Screen[None]):
         self.reviews[position] = merged.review
         added = len(merged.added)
         progress.state, progress.saved_edits = "done", None
-        progress.note = f"{added or 'no'} more finding{'s' if added != 1 else ''}"  # the rest is in the notice
+        # The status line has room for what was added; the notice says what changed as well.
+        progress.note = f"{added} more finding{'s' if added != 1 else ''}" if added else "no new findings"
         gc.freeze()  # as for the fast findings: the deep ones live as long as the app
         note = f"{self.document_name(position)}: language model: {merged}."
         if merged.overlapping:
@@ -936,9 +939,11 @@ def make_app(
     With `checker.deep`, each document is checked first by a copy of `checker` without
     the deep tier, and its findings are on screen at once; then, in the background,
     by `deep_check(text, syntax, extra_findings)`, which returns every finding of the
-    text as the deep tier reports them (default: `formats.check_document` with `checker`
-    itself). Passing `deep_check` is how a caller plugs in another slow tier, or a test
-    a slow one; it needs `checker.deep`.
+    text as the deep tier reports them (default: `deep_process.DeepProcess`, which runs
+    `formats.check_document` with `checker` itself in a child process). It is called from
+    a background thread; a `close()` method, if it has one, is called when the review
+    ends. Passing `deep_check` is how a caller plugs in another slow tier, or a test a
+    slow one; it needs `checker.deep`.
     """
     from dataclasses import replace
 
@@ -952,10 +957,9 @@ def make_app(
     if checker.deep:
         fast = replace(checker, deep=False)
         if deep_check is None:
-            deep_checker = checker
+            from respin.review.deep_process import DeepProcess
 
-            def deep_check(text: str, syntax: formats.Syntax, extra: Sequence[Finding]) -> list[Finding]:
-                return formats.check_document(text, deep_checker, syntax, extra)
+            deep_check = DeepProcess(checker)
 
     screen = ReviewScreen(documents, fast, store or ResumeStore(), fresh, extra or (lambda text: ()), syntax,
                           deep_check)

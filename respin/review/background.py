@@ -9,9 +9,11 @@ to the screen, which folds the result in (`session.merge_deep`).
 Why not a Textual worker: `run_worker(thread=True)` runs in asyncio's default
 executor, which `asyncio.run` joins when the app exits, so quitting in the middle
 of a language-model call would wait for the call to end (a minute, on a long
-article). A daemon thread is left behind instead: `cancel()` makes it drop what it
-is doing at the next step and post nothing more, and the process exits without
-waiting for it.
+article). A daemon thread is left behind instead: `cancel()` makes it post nothing
+more and calls the check's `close()`, if it has one, and the process exits without
+waiting for it. The default check (`deep_process.DeepProcess`) runs the language
+model in a child process, so this thread only waits on a pipe, and `close()` ends
+the child at once.
 
 When the language model is unavailable (`LanguageModelUnavailable`: the extra is
 not installed, or its model file is missing) the first job fails with that reason
@@ -33,6 +35,7 @@ from respin.formats import Syntax
 from respin.review.messages import DeepChecked, DeepFailed, DeepStarted
 
 #: How the deep tier checks a document: (text, syntax, findings from outside the engine) -> every finding.
+#: It is called from the deep tier's thread; if it has a `close()` method, cancelling calls it.
 DeepCheck = Callable[[str, Syntax, Sequence[Finding]], Sequence[Finding]]
 
 
@@ -76,9 +79,14 @@ class DeepQueue:
         self._jobs.put(job)
 
     def cancel(self) -> None:
-        """Stop: the job under way finishes in the background, its result and every later one are dropped."""
+        """Stop: the check under way is closed (or left to finish), its result and every later one dropped."""
+        if self._cancelled.is_set():
+            return
         self._cancelled.set()
         self._jobs.put(None)
+        close = getattr(self._check, "close", None)
+        if callable(close):
+            close()
 
     @property
     def cancelled(self) -> bool:
