@@ -263,7 +263,8 @@ def test_without_deep_there_is_no_language_model_status(article: Path) -> None:
         make_app([open_document(str(article))], CHECKER, deep_check=SlowTier())
 
 
-needs_lm = pytest.mark.skipif(not lm.available(), reason=f"the language model extra is not installed ({lm.INSTALL_HINT})")
+needs_lm = pytest.mark.skipif(not lm.available(),
+                              reason=f"the language model extra is not installed ({lm.INSTALL_HINT})")
 
 
 @needs_lm
