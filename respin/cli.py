@@ -354,7 +354,8 @@ def make_checker(options: argparse.Namespace) -> Checker:
     if unknown:
         where = f"disable (in {config.shown(options.config_path)})" if options.config_path else "--disable"
         raise UsageError(f"{where}: no dictionary or rule named {', '.join(sorted(unknown))}")
-    if options.deep:
+    # review shows the fast findings and says once that the language model is missing (respin.review.app).
+    if options.deep and options.command != "review":
         from respin.lm import INSTALL_HINT, available, missing_modules
 
         if not available():

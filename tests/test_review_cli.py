@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from review_helpers import SIZE, Script, isolate_cache, review_of, settle
+from review_helpers import ARTICLE, SIZE, Script, isolate_cache, notifications, review_of, settle, settle_deep
 from textual.pilot import Pilot
 
-from respin import cli
+from respin import cli, lm
 from respin.engine import Checker, check_text
 from respin.review.app import ReviewApp
 from respin.review.session import Summary, Verdict
@@ -118,6 +118,27 @@ def test_quitting_unsaved_says_how_to_resume(
     assert capsys.readouterr().err == (
         "respin: a.txt: accepted 1, rejected 0, edited 0, remaining 0 "
         "(not saved; run `respin review` on it again to resume)\n")
+
+
+def test_review_deep_without_the_language_model_shows_the_fast_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`review --deep` without the lm extra opens anyway, with the fast findings and one message saying why."""
+    monkeypatch.setattr(lm, "missing_modules", lambda: ["torch"])
+    monkeypatch.setattr(lm, "_shared", [])  # a model not loaded yet, whatever other tests loaded
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    async def script(pilot: Pilot[object]) -> None:
+        await settle_deep(pilot)
+        told = [n for n in notifications(pilot) if "not available" in n]
+        assert len(told) == 1 and "missing 'torch'" in told[0]
+        assert len(review_of(pilot).findings) == 5
+        await pilot.press("a", "s", "q")
+
+    assert run_review(monkeypatch, ["--deep", "a.txt"], script) == 0
+    assert article.read_text(encoding="utf-8") == ARTICLE.replace("shared chiefs of staff", "Joint Chiefs of Staff")
 
 
 def test_bad_input_opens_no_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

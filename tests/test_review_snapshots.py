@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from review_helpers import ARTICLE, build_app, isolate_cache, settle, write
+from review_helpers import ARTICLE, SlowTier, build_app, build_deep_app, isolate_cache, settle, settle_deep, write
 from textual.pilot import Pilot
 
 SIZE = (100, 32)
@@ -52,3 +52,11 @@ def test_quit_confirmation_with_summary(snap_compare) -> None:
     """`q` with unsaved decisions asks to save and shows the summary so far."""
     assert snap_compare(build_app(Path("article.txt")), press=["a", "r", "q"], terminal_size=SIZE,
                         run_before=checked)
+
+
+def test_main_view_after_the_language_model(snap_compare) -> None:
+    """With --deep: the context finding the deep tier added, its word in the status line, and its notice."""
+    tier = SlowTier()
+    tier.gate.set()
+    assert snap_compare(build_deep_app(Path("article.txt"), tier=tier), press=["a", "r"], terminal_size=SIZE,
+                        run_before=settle_deep)

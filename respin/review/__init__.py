@@ -12,7 +12,10 @@ The pieces, each in its own module:
 - `palette`: highlight colours by category, intensity by confidence.
 - `messages`, `widgets`, `screens`, `app`: the Textual application, built by
   `app.make_app(documents, checker)`.
+- `background`, `deep_process`: the deep tier (`--deep`: the language model reads each
+  document after its fast findings are on screen), from a daemon thread that waits on a
+  child process.
 
-Only `app`, `widgets`, `screens`, `messages` and `palette` import Textual; the command line
+Only `app`, `widgets`, `screens`, `messages`, `background` and `palette` import Textual; the command line
 imports them when `review` runs, so `check` does not pay for it.
 """

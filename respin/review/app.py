@@ -6,6 +6,16 @@ both use it. The documents are checked in a worker thread, one after another,
 so the first one is on screen, text first and highlights as soon as its
 findings are in, while the others are still being checked.
 
+With `Checker(deep=True)` the documents are first checked without the deep tier
+(a language model: seconds per article), so the fast findings are on screen at
+once; then a daemon thread (`background.DeepQueue`) has each document checked
+again with it, by a child process (`deep_process.DeepProcess`: the model's load and
+scoring would stall keys in this one), and its findings are folded into the review
+as they arrive
+(`session.merge_deep`: decided findings and the one on screen stay as they are).
+The status line says what the language model is doing; keys, saving and quitting
+never wait for it.
+
 `ReviewScreen` is the main screen: it owns one `DocumentReview` per document, the
 category filter (shared by all documents) and the keys. Decisions go to the
 review model, the widgets redraw what is on screen, and the resume store is
@@ -18,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -33,9 +44,10 @@ from respin import formats
 from respin.engine import Checker
 from respin.files import InputError, display_name
 from respin.finding import Category, Finding
+from respin.review.background import DeepCheck, DeepJob, DeepQueue
 from respin.review.disk import OpenedDocument, fingerprint_on_disk, open_document, save_document
 from respin.review.excerpts import paragraph_break_after
-from respin.review.messages import CheckFailed, DocumentChecked, FindingClicked
+from respin.review.messages import CheckFailed, DeepChecked, DeepFailed, DeepStarted, DocumentChecked, FindingClicked
 from respin.review.screens import (
     AcceptAllScreen,
     ConfirmScreen,
@@ -45,7 +57,17 @@ from respin.review.screens import (
     QuitChoice,
     QuitScreen,
 )
-from respin.review.session import DocumentReview, ReviewState, Summary, Verdict
+from respin.review.session import (
+    DocumentReview,
+    Edit,
+    ReviewState,
+    Summary,
+    Verdict,
+    merge_deep,
+    rebase_findings,
+    rebase_state,
+    span_key,
+)
 from respin.review.store import ResumeStore, StoreError
 from respin.review.widgets import DocumentView, FindingPanel, PreviewPanel
 
@@ -111,6 +133,26 @@ class FileOutcome:
     unsaved: bool
 
 
+@dataclass
+class DeepProgress:
+    """Where the deep tier is with one document, for the status line."""
+
+    #: The check of the document it reads (results of an older one are stale).
+    generation: int
+    #: waiting, reading, done or failed.
+    state: str = "waiting"
+    #: When it started reading (time.monotonic()).
+    since: float = 0.0
+    #: What it added (done), or that it failed.
+    note: str = ""
+    #: Edits written by saves since it started, in order: its findings are carried over them.
+    saved_edits: list[list[Edit]] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("waiting", "reading")
+
+
 class ReviewScreen(Screen[None]):
     """The document, the current finding, the preview, and every decision key."""
 
@@ -158,10 +200,13 @@ class ReviewScreen(Screen[None]):
         fresh: bool,
         extra: ExtraFindings,
         syntax: str | None = None,
+        deep_check: DeepCheck | None = None,
     ) -> None:
+        """`checker` finds the fast findings; `deep_check`, if given, the deep tier's (in the background)."""
         super().__init__()
         self.opened = list(documents)
         self.checker = checker
+        self.deep_check = deep_check
         self.store = store
         self.fresh = fresh
         self.extra = extra
@@ -186,6 +231,13 @@ class ReviewScreen(Screen[None]):
         self.head_chars = HEAD_CHARS
         #: How many checks of each document were started: a result of an older one is stale.
         self._checks_started = [0] * len(self.opened)
+        #: The deep tier: its thread (started with the first document), and where it is with each document.
+        self._deep_queue: DeepQueue | None = None
+        self.deep_progress: dict[int, DeepProgress] = {}
+        #: Decisions a review started from (resume data), kept until the deep tier's findings are in:
+        #: some may be about findings only the deep tier finds.
+        self._deep_base: dict[int, ReviewState] = {}
+        self._deep_unavailable_told = False
 
     # -- building ----------------------------------------------------------------------
 
@@ -201,8 +253,15 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(FindingPanel).border_title = "Finding"
         self.query_one(PreviewPanel).border_title = "Preview: repaired"
+        if self.deep_check is not None:
+            self._deep_queue = DeepQueue(self.deep_check, self.post_message, self._deep_wanted)
+            self.set_interval(1.0, self._tick)
         self.refresh_view()
         self._check([(position, opened, None) for position, opened in enumerate(self.opened)])
+
+    def on_unmount(self) -> None:
+        if self._deep_queue is not None:
+            self._deep_queue.cancel()
 
     @property
     def review(self) -> DocumentReview | None:
@@ -243,8 +302,9 @@ class ReviewScreen(Screen[None]):
                     findings = formats.check_document(text[:head], self.checker, syntax)
                     self.post_message(
                         DocumentChecked(position, opened, findings, carried, generation, provisional=True))
-                findings = formats.check_document(text, self.checker, syntax, self.extra(text))
-                self.post_message(DocumentChecked(position, opened, findings, carried, generation))
+                extra = tuple(self.extra(text))
+                findings = formats.check_document(text, self.checker, syntax, extra)
+                self.post_message(DocumentChecked(position, opened, findings, carried, generation, extra=extra))
 
         self.run_worker(work, thread=True, group="check", name="check documents")
 
@@ -261,7 +321,8 @@ class ReviewScreen(Screen[None]):
         provisional = self.reviews[position] if base is not None else None
         if base is not None and provisional is not None and provisional.fingerprint == opened.fingerprint:
             # The whole text is checked: carry over what was decided on the first paragraphs meanwhile.
-            review.restore(base.overlaid(provisional.state()))
+            state: ReviewState | None = base.overlaid(provisional.state())
+            review.restore(state)
             review.adopt_history(provisional)
         else:
             state = self._start_review(review, position, message.carried, message.provisional)
@@ -273,6 +334,8 @@ class ReviewScreen(Screen[None]):
         # The checker's resources and the findings live as long as the app: keep the cyclic garbage
         # collector from scanning them again and again (a full pass over them stalls a keypress ~0.1 s).
         gc.freeze()
+        if not message.provisional:
+            self._start_deep(position, opened, message.generation, message.extra, state)
         if position == self.position:
             self.refresh_view()
 
@@ -304,7 +367,11 @@ class ReviewScreen(Screen[None]):
         if review is None:
             return None
         base = self._provisional.get(position)
-        return review.state() if base is None else base.overlaid(review.state())
+        state = review.state() if base is None else base.overlaid(review.state())
+        deep_base = self._deep_base.get(position)
+        if deep_base is not None:  # decisions about findings the deep tier has not reported yet
+            state = _unmatched(deep_base, review).overlaid(state)
+        return state
 
     def checks_started(self, position: int) -> int:
         """How many checks of a document were started; the latest one's results carry this number."""
@@ -328,8 +395,116 @@ class ReviewScreen(Screen[None]):
         previous = self._previous_reviews.pop(message.position, None)
         if self.reviews[message.position] is None and previous is not None:
             self.reviews[message.position] = previous
+        progress = self.deep_progress.get(message.position)
+        if progress is not None and progress.running:
+            progress.state, progress.note = "failed", "not run: the file could not be read again"
         if message.position == self.position:
             self.refresh_view()
+
+    # -- the deep tier -----------------------------------------------------------------
+
+    @property
+    def deep_running(self) -> bool:
+        """True while the deep tier has documents to read (or is reading one)."""
+        return any(progress.running for progress in self.deep_progress.values())
+
+    def _start_deep(
+        self, position: int, opened: OpenedDocument, generation: int, extra: Sequence[Finding],
+        state: ReviewState | None,
+    ) -> None:
+        """Hand a document whose fast findings are on screen to the deep tier."""
+        if self._deep_queue is None:
+            return
+        self.deep_progress[position] = DeepProgress(generation, saved_edits=[])
+        if state is not None and state.decisions:
+            self._deep_base[position] = state
+        else:
+            self._deep_base.pop(position, None)
+        syntax = formats.syntax_for(opened.document.path, self.syntax)
+        self._deep_queue.submit(DeepJob(position, generation, opened.document.text, syntax, tuple(extra)))
+
+    def _deep_wanted(self, job: DeepJob) -> bool:
+        """Whether a queued job is still the latest check of its document (asked from the deep thread)."""
+        return job.generation == self._checks_started[job.position]
+
+    def _deep_current(self, position: int, generation: int) -> DeepProgress | None:
+        progress = self.deep_progress.get(position)
+        if progress is None or progress.generation != generation or generation != self._checks_started[position]:
+            return None  # a newer check of this document (a reload) is under way
+        return progress
+
+    def on_deep_started(self, message: DeepStarted) -> None:
+        progress = self._deep_current(message.position, message.generation)
+        if progress is not None:
+            progress.state, progress.since = "reading", time.monotonic()
+            self._update_status(message.position)
+
+    def on_deep_checked(self, message: DeepChecked) -> None:
+        position = message.position
+        progress = self._deep_current(position, message.generation)
+        review = self.reviews[position]
+        if progress is None or review is None or position in self._provisional:
+            return
+        findings = message.findings
+        for edits in progress.saved_edits or ():  # the text was saved meanwhile: carry the findings over
+            findings = rebase_findings(findings, edits)
+        # The finding on screen stays as it is: a key pressed as the result arrives acts on what was shown.
+        pinned = () if review.current is None else (review.current,)
+        merged = merge_deep(review, findings, pinned=pinned, earlier=self._deep_base.pop(position, None))
+        if merged.review.current is not None and self.shown is not None:
+            merged.review.current = merged.review.nearest_visible(self.shown)
+        self.reviews[position] = merged.review
+        added = len(merged.added)
+        progress.state, progress.saved_edits = "done", None
+        # The status line has room for what was added; the notice says what changed as well.
+        progress.note = f"{added} more finding{'s' if added != 1 else ''}" if added else "no new findings"
+        gc.freeze()  # as for the fast findings: the deep ones live as long as the app
+        note = f"{self.document_name(position)}: language model: {merged}."
+        if merged.overlapping:
+            n = merged.overlapping
+            note += f" {n} more not offered: {'they overlap' if n != 1 else 'it overlaps'} a finding already decided."
+        self.notify(note, timeout=6)
+        if position == self.position:
+            self.refresh_view()
+
+    def on_deep_failed(self, message: DeepFailed) -> None:
+        progress = self._deep_current(message.position, message.generation)
+        if progress is None:
+            return
+        progress.state, progress.saved_edits = "failed", None
+        if message.unavailable:
+            progress.note = "unavailable"
+            if not self._deep_unavailable_told:  # one message, however many files
+                self._deep_unavailable_told = True
+                self.notify(f"{message.reason}\n\nThe review goes on with the fast findings only.",
+                            title="Language model unavailable", severity="error", timeout=20)
+        else:
+            progress.note = "failed"
+            self.notify(f"{self.document_name(message.position)}: the language model failed ({message.reason}); "
+                        "the fast findings stay.", severity="error", timeout=10)
+        self._update_status(message.position)
+
+    def _deep_status(self, position: int) -> str | None:
+        """What the status line says about the deep tier and this document; None without a deep tier."""
+        progress = self.deep_progress.get(position)
+        if progress is None:
+            return None
+        if progress.state == "waiting":
+            return "language model: waiting…"
+        if progress.state == "reading":
+            return f"language model: reading… {time.monotonic() - progress.since:.0f} s"
+        return f"language model: {progress.note}"
+
+    def _tick(self) -> None:
+        """Once a second: the seconds the language model has been reading the document on screen."""
+        progress = self.deep_progress.get(self.position)
+        if progress is not None and progress.state == "reading":
+            self._update_status(self.position)
+
+    def _update_status(self, position: int) -> None:
+        review = self.reviews[position]
+        if position == self.position and review is not None:
+            self.query_one("#status", Static).update(self._status(review), layout=False)
 
     # -- drawing -----------------------------------------------------------------------
 
@@ -377,6 +552,9 @@ class ReviewScreen(Screen[None]):
             parts.append("unsaved")
         if self.position in self._provisional:
             parts.append("checking the rest…")
+        deep = self._deep_status(self.position)
+        if deep is not None:
+            parts.append(deep)
         return " · ".join(parts)
 
     # -- deciding ----------------------------------------------------------------------
@@ -439,9 +617,13 @@ class ReviewScreen(Screen[None]):
         finding = review.findings[index]
         start = decision.replacement if decision and decision.replacement is not None else (
             finding.suggestions[0] if finding.suggestions else finding.text)
+        position, key = self.position, span_key(finding)
 
         def edited(replacement: str | None) -> None:
-            if replacement is None or self.reviews[self.position] is not review:
+            # The deep tier may have merged its findings meanwhile: find the finding again by span and text.
+            review = self.reviews[position]
+            index = None if review is None else review.index_of(key)
+            if replacement is None or review is None or index is None or position != self.position:
                 return
             verdict = review.edit(index, replacement)
             if verdict is Verdict.REJECTED:
@@ -459,11 +641,14 @@ class ReviewScreen(Screen[None]):
             self.notify("No undecided findings with a suggestion on screen.", severity="warning")
             return
         scope = "in this file" if self.shown is None else "in this file, categories shown"
+        position, counted = self.position, {span_key(review.findings[i]) for i in candidates}
 
         def chosen(threshold: float | None) -> None:
-            if threshold is None or self.reviews[self.position] is not review:
+            # Only the findings the dialog counted, even if the deep tier merged more in meanwhile.
+            review = self.reviews[position]
+            if threshold is None or review is None or position != self.position:
                 return
-            accepted = review.accept_all(threshold, self.shown)
+            accepted = review.accept_all(threshold, self.shown, among=counted)
             self.notify(f"Accepted {accepted} finding{'s' if accepted != 1 else ''} at or above {threshold:.2f}.")
             if accepted:
                 self._decided(review)
@@ -597,6 +782,7 @@ class ReviewScreen(Screen[None]):
                 failed = True
                 continue
             changes = len(review.replacements())
+            self._deep_saved(position, review.applied_edits())
             rebased = review.after_save(written.document, written.fingerprint)
             self.reviews[position] = rebased
             self.opened[position] = written
@@ -608,6 +794,15 @@ class ReviewScreen(Screen[None]):
             self._offer_reload(changed)
         elif not failed and then is not None:
             then()
+
+    def _deep_saved(self, position: int, edits: list[Edit]) -> None:
+        """A save wrote `edits`: the deep tier's findings, and the decisions kept for them, follow the text."""
+        progress = self.deep_progress.get(position)
+        if progress is not None and progress.saved_edits is not None:
+            progress.saved_edits.append(edits)
+        base = self._deep_base.get(position)
+        if base is not None:
+            self._deep_base[position] = rebase_state(base, edits)
 
     def _offer_reload(self, positions: Sequence[int]) -> None:
         names = ", ".join(self.document_name(p) for p in positions)
@@ -631,6 +826,7 @@ class ReviewScreen(Screen[None]):
             if review is None or state is None:
                 continue
             self._provisional.pop(position, None)
+            self._deep_base.pop(position, None)  # `state` holds its decisions
             self._previous_reviews[position] = review
             self.reviews[position] = None
             jobs.append((position, None, state))
@@ -658,6 +854,8 @@ class ReviewScreen(Screen[None]):
         """Keep every review's resume data and leave, reporting how each file ended."""
         if self._store_timer is not None:
             self._store_timer.stop()
+        if self._deep_queue is not None:
+            self._deep_queue.cancel()  # its thread is a daemon: leaving never waits for the language model
         self._store_pending.update(range(len(self.reviews)))
         self.write_stores()
         outcomes = [FileOutcome(self.document_name(p), r.summary(), r.unsaved)
@@ -687,6 +885,11 @@ class ReviewScreen(Screen[None]):
     def _forget(self, fingerprint: str) -> None:
         with contextlib.suppress(OSError):  # a stale resume file is harmless: its content is gone
             self.store.discard(fingerprint)
+
+
+def _unmatched(state: ReviewState, review: DocumentReview) -> ReviewState:
+    """The decisions of `state` about findings `review` does not have (those it has, it decides itself)."""
+    return ReviewState(decisions=tuple((key, d) for key, d in state.decisions if review.index_of(key) is None))
 
 
 class ReviewApp(App[list[FileOutcome]]):
@@ -722,6 +925,7 @@ def make_app(
     fresh: bool = False,
     extra: ExtraFindings | None = None,
     syntax: str | None = None,
+    deep_check: DeepCheck | None = None,
 ) -> ReviewApp:
     """Build the review app over documents already read (`disk.open_document`).
 
@@ -731,12 +935,32 @@ def make_app(
     cache); `fresh` ignores what it holds; `extra` adds findings from outside the
     engine (LanguageTool); `syntax` overrides each file's syntax (`formats.syntax_for`:
     only the prose of Markdown, HTML and rST files is checked).
+
+    With `checker.deep`, each document is checked first by a copy of `checker` without
+    the deep tier, and its findings are on screen at once; then, in the background,
+    by `deep_check(text, syntax, extra_findings)`, which returns every finding of the
+    text as the deep tier reports them (default: `deep_process.DeepProcess`, which runs
+    `formats.check_document` with `checker` itself in a child process). It is called from
+    a background thread; a `close()` method, if it has one, is called when the review
+    ends. Passing `deep_check` is how a caller plugs in another slow tier, or a test a
+    slow one; it needs `checker.deep`.
     """
+    from dataclasses import replace
+
     if not documents:
         raise ValueError("review needs at least one document")
+    if deep_check is not None and not checker.deep:
+        raise ValueError("deep_check is the deep tier's check: it needs a checker with deep=True")
     if checker.jobs != 1:
-        from dataclasses import replace
-
         checker = replace(checker, jobs=1)  # forking from a threaded process is unsafe
-    screen = ReviewScreen(documents, checker, store or ResumeStore(), fresh, extra or (lambda text: ()), syntax)
+    fast = checker
+    if checker.deep:
+        fast = replace(checker, deep=False)
+        if deep_check is None:
+            from respin.review.deep_process import DeepProcess
+
+            deep_check = DeepProcess(checker)
+
+    screen = ReviewScreen(documents, fast, store or ResumeStore(), fresh, extra or (lambda text: ()), syntax,
+                          deep_check)
     return ReviewApp(screen)

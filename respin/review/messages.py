@@ -31,6 +31,8 @@ class DocumentChecked(Message):
     generation: int = 1
     #: Findings of the first paragraphs only; the whole text's follow in another message.
     provisional: bool = False
+    #: Findings from outside the engine (LanguageTool) that were merged in: the deep tier gets them too.
+    extra: tuple[Finding, ...] = ()
 
 
 @dataclass
@@ -40,3 +42,30 @@ class CheckFailed(Message):
     position: int
     reason: str
     generation: int = 1
+
+
+@dataclass
+class DeepStarted(Message):
+    """The deep tier (the language model) started reading a document."""
+
+    position: int
+    generation: int
+
+
+@dataclass
+class DeepChecked(Message):
+    """The deep tier's findings of a document: every finding, as `Checker(deep=True)` reports them."""
+
+    position: int
+    generation: int
+    findings: list[Finding]
+
+
+@dataclass
+class DeepFailed(Message):
+    """The deep tier could not check a document; `unavailable`: the language model cannot be used at all."""
+
+    position: int
+    generation: int
+    reason: str
+    unavailable: bool = False

@@ -29,6 +29,7 @@ CATEGORY_COLOURS: dict[Category, Color] = {
     Category.REPEAT: Color.parse("#e01b24"),
     Category.CASE: Color.parse("#b5835a"),
     Category.GRAMMAR: Color.parse("#9a9996"),
+    Category.CONTEXT: Color.parse("#6c71c4"),
 }
 
 #: Colour strength of the weakest and the strongest finding respin reports.

@@ -13,6 +13,15 @@ decisions keyed by the finding's span *and* text, so that a finding that moved o
 changed (another detector set, an edited file) is never given a decision made
 about something else. After a save, `after_save` rebases the review on the written
 text: applied findings are gone, the others shift, rejections stay rejected.
+
+The deep tier (`Checker(deep=True)`: a language model) answers seconds after the
+fast detectors, while the editor is already deciding. `merge_deep` folds its
+findings into a review without touching what was decided: new findings are
+added unless they overlap a decided one, undecided findings take the deep
+tier's confidence and suggestions (or go, if it dropped them), and the undo
+history and the current finding follow. `rebase_findings` and `rebase_state`
+carry findings and decisions about a text over the edits a save wrote, for a
+deep result that arrives after a save.
 """
 
 from __future__ import annotations
@@ -31,6 +40,8 @@ from respin.fixer import apply
 Shown = Collection[Category] | None
 #: How a saved decision names its finding: start, end and the text between them.
 SpanKey = tuple[int, int, str]
+#: What a save wrote: start, end (in the text before it) and the replacement; sorted, disjoint.
+Edit = tuple[int, int, str]
 
 
 class Verdict(StrEnum):
@@ -180,6 +191,19 @@ class DocumentReview:
                 found[index] = decision.replacement
         return found
 
+    def applied_edits(self) -> list[Edit]:
+        """The replacements a save writes, as (start, end, replacement) in text order."""
+        return [(self.findings[i].start, self.findings[i].end, r) for i, r in sorted(self.replacements().items())]
+
+    def index_of(self, key: SpanKey) -> int | None:
+        """The index of the finding with this span and text; None if there is none."""
+        index = bisect.bisect_left(self.starts, key[0])
+        while index < len(self.findings) and self.findings[index].start == key[0]:
+            if span_key(self.findings[index]) == key:
+                return index
+            index += 1
+        return None
+
     def repaired_text(self) -> str:
         return apply(self.document.text, self.findings, self.replacements())
 
@@ -217,16 +241,24 @@ class DocumentReview:
         self._change({index: decision})
         return decision.verdict
 
-    def bulk_candidates(self, min_confidence: float, shown: Shown = None) -> list[int]:
-        """Undecided findings on screen at or above `min_confidence` that have a suggestion."""
+    def bulk_candidates(
+        self, min_confidence: float, shown: Shown = None, among: Collection[SpanKey] | None = None
+    ) -> list[int]:
+        """Undecided findings on screen at or above `min_confidence` that have a suggestion.
+
+        `among`: only findings with one of these spans and texts (those a dialog counted).
+        """
         return [
             i for i, f in enumerate(self.findings)
             if i not in self._decisions and f.confidence >= min_confidence and f.suggestions and _on_screen(f, shown)
+            and (among is None or span_key(f) in among)
         ]
 
-    def accept_all(self, min_confidence: float, shown: Shown = None) -> int:
+    def accept_all(
+        self, min_confidence: float, shown: Shown = None, among: Collection[SpanKey] | None = None
+    ) -> int:
         """Accept the best suggestion of every `bulk_candidates` finding, as one undoable step."""
-        chosen = self.bulk_candidates(min_confidence, shown)
+        chosen = self.bulk_candidates(min_confidence, shown, among)
         if chosen:
             self._change({i: Decision(Verdict.ACCEPTED, self.findings[i].suggestions[0]) for i in chosen})
         return len(chosen)
@@ -349,6 +381,26 @@ class DocumentReview:
 
         self._undo, self._redo = mapped(other._undo), mapped(other._redo)
 
+    def _take_history(self, other: DocumentReview, new_index: dict[int, int]) -> None:
+        """Take over `other`'s undo and redo steps through `new_index` (its finding index -> this review's).
+
+        A step keeps the findings that are here and forgets the others (a step about none of them
+        goes): each finding keeps its whole chain of decisions, so undoing and redoing stay consistent.
+        """
+
+        def mapped(steps: list[_Step]) -> list[_Step]:
+            kept = []
+            for step in steps:
+                parts = [(new_index[i], b, a) for i, b, a in zip(step.indices, step.before, step.after, strict=True)
+                         if i in new_index]
+                if parts:
+                    parts.sort(key=lambda part: part[0])
+                    indices, before, after = zip(*parts, strict=True)
+                    kept.append(_Step(indices, before, after))
+            return kept
+
+        self._undo, self._redo = mapped(other._undo), mapped(other._redo)
+
     def _index_by_span(self) -> dict[SpanKey, int]:
         return {span_key(f): i for i, f in enumerate(self.findings)}
 
@@ -378,6 +430,156 @@ class DocumentReview:
         rebased.starts = [f.start for f in findings]
         rebased.current = None if not findings else (current if current is not None else len(findings) - 1)
         return rebased
+
+
+@dataclass(frozen=True)
+class DeepMerge:
+    """A review with the deep tier's findings folded in, and what changed."""
+
+    review: DocumentReview
+    #: New findings offered (none overlaps a decided one).
+    added: tuple[Finding, ...] = ()
+    #: Undecided findings whose confidence or suggestions the deep tier changed.
+    changed: int = 0
+    #: Undecided findings the deep tier dropped (it judged them ordinary English): gone.
+    withdrawn: int = 0
+    #: Decided findings (and the one on screen) the deep tier would change or drop: left as they are.
+    untouched: int = 0
+    #: New findings not offered because they overlap a decided finding (or the one on screen).
+    overlapping: int = 0
+
+    def __str__(self) -> str:
+        parts = []
+        if self.added:
+            parts.append(f"{len(self.added)} more finding{'s' if len(self.added) != 1 else ''}")
+        if self.changed:
+            parts.append(f"{self.changed} changed")
+        if self.withdrawn:
+            parts.append(f"{self.withdrawn} withdrawn")
+        return ", ".join(parts) if parts else "nothing to add"
+
+
+def merge_deep(
+    review: DocumentReview,
+    deep: Sequence[Finding],
+    *,
+    pinned: Collection[int] = (),
+    earlier: ReviewState | None = None,
+) -> DeepMerge:
+    """Fold `deep` (the deep tier's findings of the same text) into `review`; returns a new review.
+
+    Decided findings, and those in `pinned` (the one on screen: a key pressed as the deep
+    result arrives must act on what the editor sees), stay exactly as they are. An undecided
+    finding the deep tier also found (same span and text) takes its version: confidence,
+    suggestions, message; one it did not find is withdrawn. A deep finding that is new is
+    added unless it overlaps a finding that stays as it is. `earlier` (resume data) gives
+    decisions to added findings with its span and text; a decision in it about a finding
+    that was already in `review` is ignored (the review holds what the editor did since).
+    Undo and redo steps follow their findings; the current finding stays the same one,
+    or, if it went, becomes the next one.
+    """
+    by_key = {span_key(g): g for g in deep}
+    fixed = set(review._decisions) | {i for i in pinned if 0 <= i < len(review.findings)}
+    kept: list[tuple[Finding, int | None]] = []  # (finding, index in `review`), None for added ones
+    changed = withdrawn = untouched = 0
+    for index, finding in enumerate(review.findings):
+        key = span_key(finding)
+        found = by_key.pop(key, None)
+        if index in fixed:
+            if found is None or _verdict(found) != _verdict(finding):
+                untouched += 1
+            kept.append((finding, index))
+        elif found is not None:
+            changed += _verdict(found) != _verdict(finding)
+            kept.append((found, index))
+        else:
+            withdrawn += 1
+    spans = sorted((review.findings[i].start, review.findings[i].end) for i in fixed)
+    added: list[Finding] = []
+    overlapping = 0
+    for finding in by_key.values():
+        if _overlaps_any(finding, spans):
+            overlapping += 1
+        else:
+            added.append(finding)
+    kept.extend((finding, None) for finding in added)
+    kept.sort(key=lambda item: (item[0].start, item[0].end))
+    merged = DocumentReview(review.document, [finding for finding, _ in kept], review.fingerprint)
+    new_index = {old: new for new, (_, old) in enumerate(kept) if old is not None}
+    merged._set_all([new_index[i] for i in review._decisions], review._decisions.values())
+    merged._applied = Counter(review._applied)
+    merged._take_history(review, new_index)
+    if earlier is not None:
+        known = {span_key(f) for f in review.findings}
+        given = {key: decision for key, decision in earlier.decisions if key not in known}
+        restored = {}
+        for finding in added:
+            decision = given.get(span_key(finding))
+            if decision is not None:
+                restored[merged.index_of(span_key(finding))] = decision
+        merged._set_all(restored, restored.values())
+    merged.current = _follow(review, merged, new_index)
+    return DeepMerge(merged, tuple(added), changed, withdrawn, untouched, overlapping)
+
+
+def _verdict(finding: Finding) -> tuple[float, tuple[str, ...]]:
+    """What a deep verdict changes that matters to a decision: the confidence and the suggestions."""
+    return finding.confidence, finding.suggestions
+
+
+def _overlaps_any(finding: Finding, spans: Sequence[tuple[int, int]]) -> bool:
+    """Whether `finding` overlaps one of `spans` (sorted, disjoint); an empty span overlaps what holds it."""
+    i = bisect.bisect_left(spans, (max(finding.end, finding.start + 1),))
+    return i > 0 and spans[i - 1][1] > finding.start
+
+
+def _follow(old: DocumentReview, new: DocumentReview, new_index: dict[int, int]) -> int | None:
+    """The current finding of `new`: `old`'s current one if it is still there, else the next one."""
+    if not new.findings:
+        return None
+    if old.current is None:
+        return 0
+    if old.current in new_index:
+        return new_index[old.current]
+    start = old.findings[old.current].start
+    return min(bisect.bisect_left(new.starts, start), len(new.findings) - 1)
+
+
+def shift_span(start: int, end: int, edits: Sequence[Edit]) -> tuple[int, int] | None:
+    """Where text[start:end] stands after `edits` (sorted, disjoint); None if an edit overlaps it."""
+    shift = 0
+    for edit_start, edit_end, replacement in edits:
+        if edit_end <= start:
+            shift += len(replacement) - (edit_end - edit_start)
+        elif edit_start >= end:
+            break
+        else:
+            return None
+    return start + shift, end + shift
+
+
+def rebase_findings(findings: Sequence[Finding], edits: Sequence[Edit]) -> list[Finding]:
+    """`findings` of a text as they stand after `edits`: shifted; those an edit overlaps are dropped."""
+    rebased = []
+    for finding in findings:
+        span = shift_span(finding.start, finding.end, edits)
+        if span is not None:
+            rebased.append(replace(finding, start=span[0], end=span[1]))
+    return rebased
+
+
+def rebase_state(state: ReviewState, edits: Sequence[Edit]) -> ReviewState:
+    """`state`'s decisions about a text, named as they stand after `edits`; those an edit overlaps are dropped."""
+    decisions = []
+    for (start, end, text), decision in state.decisions:
+        span = shift_span(start, end, edits)
+        if span is not None:
+            decisions.append(((span[0], span[1], text), decision))
+    current = None
+    if state.current is not None:
+        span = shift_span(state.current[0], state.current[1], edits)
+        current = None if span is None else (span[0], span[1], state.current[2])
+    return replace(state, decisions=tuple(decisions), current=current)
 
 
 def _on_screen(finding: Finding, shown: Shown) -> bool:
