@@ -78,6 +78,10 @@ MODEL_RELATED_COSINE = 0.35
 CONFIRM_TOP = 3
 #: Tokens of right context in a confirmation.
 RIGHT_TOKENS = 4
+#: A deletion is suggested only when the words after the site read this much better without it (nats).
+DELETION_MIN_GAIN = 3.0
+#: A capitalised word starting a sentence is judged only when its lower-case form is this common (else a name).
+SENTENCE_START_MIN_COUNT = 1_000_000
 #: Words in a phrase site.
 PHRASE_WORDS = (2, 3)
 #: A finding lists its best candidate only from this confidence on (so `fix` may apply it); below, up to 3.
@@ -112,38 +116,53 @@ FEATURES = (
 
 @dataclass(frozen=True)
 class DecisionModel:
-    """A logistic model over a site's standardised features and probe vector.
+    """A logistic model over a site's standardised features and a probe of its hidden states.
 
-    probability = sigmoid(bias + w . (features - mean) / scale + v . (probe - probe_mean) / probe_scale)
+    The probe is itself a logistic model over the hidden states after the site
+    (which have read the words to its right); its logit enters the decision as
+    one more feature:
+
+        probe = probe_bias + v . (hidden - probe_mean) / probe_scale
+        probability = sigmoid(bias + w . (features - mean) / scale + probe_coefficient * probe)
     """
 
-    weights: Any  # numpy arrays, one entry per feature / probe dimension
+    weights: Any  # numpy arrays
     bias: float
     mean: Any
     scale: Any
     probe_weights: Any
+    probe_bias: float
     probe_mean: Any
     probe_scale: Any
+    probe_coefficient: float
     about: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def probe_logit(self, probe: Any) -> float:
+        import numpy
+
+        if not len(self.probe_weights):
+            return 0.0
+        return self.probe_bias + float(numpy.dot(self.probe_weights, (probe - self.probe_mean) / self.probe_scale))
 
     def logit(self, features: Sequence[float], probe: Any) -> float:
         import numpy
 
         z = self.bias + float(numpy.dot(self.weights, (numpy.asarray(features) - self.mean) / self.scale))
-        if len(self.probe_weights):
-            z += float(numpy.dot(self.probe_weights, (probe - self.probe_mean) / self.probe_scale))
-        return z
+        return z + self.probe_coefficient * self.probe_logit(probe)
 
     def probability(self, features: Sequence[float], probe: Any) -> float:
         return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, self.logit(features, probe)))))
 
-    def to_json(self) -> dict[str, Any]:
-        def rounded(values: Any) -> list[float]:
-            return [float(f"{v:.6g}") for v in values]
+    _ARRAYS = ("weights", "mean", "scale", "probe_weights", "probe_mean", "probe_scale")
 
-        return {"features": list(FEATURES), "bias": float(self.bias), "weights": rounded(self.weights),
-                "mean": rounded(self.mean), "scale": rounded(self.scale), "probe_weights": rounded(self.probe_weights),
-                "probe_mean": rounded(self.probe_mean), "probe_scale": rounded(self.probe_scale), "about": self.about}
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"features": list(FEATURES), "bias": float(self.bias),
+                                "probe_bias": float(self.probe_bias),
+                                "probe_coefficient": float(self.probe_coefficient)}
+        for name in self._ARRAYS:
+            data[name] = [float(f"{v:.6g}") for v in getattr(self, name)]
+        data["about"] = self.about
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> DecisionModel:
@@ -152,9 +171,9 @@ class DecisionModel:
         if list(data["features"]) != list(FEATURES):
             raise ValueError("the context model's features differ from this respin's: retrain it "
                              "(python tools/train_context.py)")
-        arrays = {k: numpy.asarray(data[k], dtype=numpy.float64)
-                  for k in ("weights", "mean", "scale", "probe_weights", "probe_mean", "probe_scale")}
-        return cls(bias=float(data["bias"]), about=dict(data.get("about", {})), **arrays)
+        arrays = {k: numpy.asarray(data[k], dtype=numpy.float64) for k in cls._ARRAYS}
+        return cls(bias=float(data["bias"]), probe_bias=float(data["probe_bias"]),
+                   probe_coefficient=float(data["probe_coefficient"]), about=dict(data.get("about", {})), **arrays)
 
 
 @cache
@@ -270,11 +289,12 @@ def _fit(text: str, piece: tuple[int, int], tokenizer: Any) -> Iterator[tuple[in
     if _token_estimate(text, start, end) <= MAX_CHUNK_TOKENS:
         yield piece
         return
-    cut = start
+    cut = previous = start  # previous: the end of the last sentence that still fits
     for match in _SENTENCE_END.finditer(text, start, end):
-        if _token_estimate(text, cut, match.end()) > MAX_CHUNK_TOKENS and match.start() > cut:
-            yield cut, match.start() + 1
-            cut = match.start() + 1
+        if _token_estimate(text, cut, match.end()) > MAX_CHUNK_TOKENS and previous > cut:
+            yield cut, previous
+            cut = previous
+        previous = match.end()
     while _token_estimate(text, cut, end) > MAX_CHUNK_TOKENS:  # one endless sentence: cut at a space
         target = cut + 3 * MAX_CHUNK_TOKENS - 3
         space = text.rfind(" ", cut + 1, target)
@@ -353,6 +373,8 @@ def find_sites(text: str, lexicon: Lexicon) -> list[Site]:
             if not (word.islower() or (initial and word[0].isupper() and word[1:].islower())):
                 continue
             lower = word.lower()
+            if not word.islower() and lexicon.count(lower) < SENTENCE_START_MIN_COUNT:
+                continue
             if len(lower) >= 3 and lower not in FUNCTION_WORDS:
                 sites.append(Site(match.start(), match.end(), word, "word", initial,
                                   _word_candidates(word, lexicon)))
@@ -534,12 +556,20 @@ class _Scorer:
         for k, (site, candidate, _, _) in enumerate(jobs):
             if candidate is None:
                 written_nll[id(site)] = nll[k]
+            elif candidate.source == "deletion":
+                # how much easier the words after it read without the word: not the word's own cost,
+                # which any deletion saves
+                candidate.gain = written_nll[id(site)] + site.written_logprob - nll[k]
             else:
                 candidate.gain = written_nll[id(site)] - nll[k]
         for site in sites:
-            confirmed = [c for c in site.candidates if c.gain is not None]
-            if confirmed:
-                site.best = max(confirmed, key=lambda c: c.gain or 0.0)
+            confirmed = [c for c in site.candidates if c.gain is not None and c.source != "deletion"]
+            deletion = [c for c in site.candidates if c.gain is not None and c.source == "deletion"]
+            best = max(confirmed, key=lambda c: c.gain or 0.0) if confirmed else site.best
+            if deletion and (deletion[0].gain or 0.0) >= DELETION_MIN_GAIN and (
+                    best is None or best.gain is None or (deletion[0].gain or 0.0) > best.gain):
+                best = deletion[0]
+            site.best = best
 
 
 def _features(site: Site, lexicon: Lexicon) -> tuple[tuple[float, ...], Candidate | None]:
@@ -550,7 +580,9 @@ def _features(site: Site, lexicon: Lexicon) -> tuple[tuple[float, ...], Candidat
         scored.append((c, score))
     if not scored:
         return (), None
-    best, score = max(scored, key=lambda cs: cs[1])
+    # Deletion is judged by its own feature: as a suggestion it must win the right-context confirmation.
+    replacements = [(c, s) for c, s in scored if c.source != "deletion"]
+    best, score = max(replacements or scored, key=lambda cs: cs[1])
     deletion = max((s for c, s in scored if c.source == "deletion"), default=0.0)
     written = site.written.lower()
     candidate_frequency = math.log10(1 + lexicon.count(best.text.lower())) if best.text else 0.0
