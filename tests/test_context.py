@@ -94,15 +94,17 @@ def test_a_model_for_other_features_is_refused(tmp_path: Path) -> None:
         context.DecisionModel.from_json(data)
 
 
-def test_probability_is_the_logistic_of_the_standardised_features() -> None:
-    """probability = sigmoid(bias + w.(x - mean)/scale + v.(probe - mean)/scale)."""
+def test_probability_is_the_logistic_of_the_standardised_features_and_the_probe() -> None:
+    """probability = sigmoid(bias + w.(x - mean)/scale + c * (probe bias + v.(hidden - mean)/scale))."""
     import numpy
 
     model = context.DecisionModel(
         weights=numpy.array([2.0]), bias=-1.0, mean=numpy.array([1.0]), scale=numpy.array([2.0]),
-        probe_weights=numpy.array([1.0, -1.0]), probe_mean=numpy.zeros(2), probe_scale=numpy.ones(2),
+        probe_weights=numpy.array([1.0, -1.0]), probe_bias=0.5, probe_mean=numpy.zeros(2),
+        probe_scale=numpy.full(2, 0.5), probe_coefficient=2.0,
     )
-    assert model.probability([3.0], numpy.array([0.5, 0.5])) == pytest.approx(1 / (1 + numpy.exp(-1.0)))
+    # features: 2 * (3 - 1) / 2 - 1 = 1; probe: 0.5 + (0.5 / 0.5 - 0.25 / 0.5) = 1.0, times 2 = 2
+    assert model.probability([3.0], numpy.array([0.5, 0.25])) == pytest.approx(1 / (1 + numpy.exp(-3.0)))
 
 
 # --- with the language model ----------------------------------------------------------------
