@@ -8,8 +8,9 @@ reference implementation gives for the same file: transformers' GGUF loader
 For a set of varied texts it stores the token ids, and for each scored position
 the logit of the next token, the arg-max token and its logit, and the logits of a
 few fixed tokens; and each text's summed NLL as `respin.lm` defines it (texts
-preceded by `<|endoftext|>`). The tests compare respin to these numbers, so the
-`lm` extra needs neither transformers nor accelerate.
+preceded by `<|endoftext|>`), computed in float64 from the float32 logits. The
+tests compare respin to these numbers, so the `lm` extra needs neither
+transformers nor accelerate.
 
 Run (offline; the extra plus transformers):
     pip install 'respin[lm]' transformers==5.24.0 accelerate==1.15.0
@@ -78,7 +79,7 @@ def main() -> None:
             with torch.inference_mode():
                 logits = model(input_ids=torch.tensor([sequence]), use_cache=False).logits[0, :-1].float()
             targets = torch.tensor(sequence[1:])
-            nll = torch.nn.functional.cross_entropy(logits, targets, reduction="none").double().sum()
+            nll = torch.nn.functional.cross_entropy(logits.double(), targets, reduction="none").sum()
             best = logits.argmax(dim=-1)
             entry.update(
                 nll=round(float(nll), 5),
