@@ -340,22 +340,30 @@ class LanguageModel:
             return scores
 
     def _score(self, sequences: list[list[int]]) -> list[float]:
-        """Summed NLL of each token sequence after its first token: one right-padded forward pass."""
+        """Summed NLL of each token sequence after its first token: one right-padded forward pass.
+
+        The NLL of a token is logsumexp(logits) - its logit (what cross-entropy computes), taken row by row:
+        a whole batch's log-softmax would hold two more copies of its logits (200 MB each at 1024 tokens).
+        """
         torch = self._torch
         width = max(len(s) for s in sequences)
         if width < 2:
             return [0.0] * len(sequences)
         input_ids = torch.full((len(sequences), width), self._pad_id, dtype=torch.long)
-        mask = torch.zeros((len(sequences), width), dtype=torch.long)
         for row, ids in enumerate(sequences):
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-            mask[row, : len(ids)] = 1
-        logits = self._model.logits(input_ids)[:, :-1]
-        targets = input_ids[:, 1:].masked_fill(mask[:, 1:] == 0, -100)
-        losses = torch.nn.functional.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]).float(), targets.reshape(-1), reduction="none", ignore_index=-100
-        )
-        return [float(x) for x in losses.view(len(sequences), width - 1).double().sum(dim=1)]
+        logits = self._model.logits(input_ids)
+        scores = []
+        for row, ids in enumerate(sequences):
+            scored = len(ids) - 1  # positions whose next token is real
+            if scored < 1:
+                scores.append(0.0)
+                continue
+            row_logits = logits[row, :scored].float()
+            targets = input_ids[row, 1 : scored + 1]
+            losses = torch.logsumexp(row_logits, dim=-1) - row_logits.gather(1, targets[:, None])[:, 0]
+            scores.append(float(losses.sum()))
+        return scores
 
     def substitution_gain(
         self, sentence: str, start: int, end: int, candidates: Sequence[str]
