@@ -22,7 +22,7 @@ and to tokenize, in Hugging Face's terms, without transformers:
 Only what SmolLM2 uses is supported: architecture `llama`, tokenizer model `gpt2`
 with a GPT-2-style pre-tokenizer, no rope scaling; anything else raises
 `GgufError`. `tests/test_lm.py` compares the result with transformers' reading of
-the same file (`fixtures/lm-reference.json`). Reading costs about 7 s on two cores
+the same file (`fixtures/lm-reference.json`). Reading costs 10-12 s on two cores
 (gguf parses the 98,000 strings of the vocabulary and merges one by one, then
 de-quantizes 135M weights with numpy), so `respin.lm` caches the result.
 """

