@@ -22,7 +22,7 @@ if not REQUIRE_LM:
 def deep() -> Checker:
     if not REQUIRE_LM and not lm.available():
         pytest.skip(f"the language model extra is incomplete: missing {lm.missing_modules()}")
-    return Checker(deep=True, min_confidence=0.0)
+    return Checker(deep=True, context=False, min_confidence=0.0)  # the verifier alone: test_context covers the rest
 
 
 def by_text(findings: list[Finding]) -> dict[str, Finding]:
@@ -44,7 +44,8 @@ def test_ordinary_english_swap_is_rejected(deep: Checker) -> None:
     [finding] = check_text("Consumer interest levels in electric cars rose sharply last year.", deep)
     assert finding.text == "interest levels"
     assert finding.confidence == REJECTED
-    assert check_text("Consumer interest levels in electric cars rose sharply last year.", Checker(deep=True)) == []
+    verifier_only = Checker(deep=True, context=False)
+    assert check_text("Consumer interest levels in electric cars rose sharply last year.", verifier_only) == []
 
 
 def test_length_changing_suggestions_are_never_rejected(deep: Checker) -> None:
@@ -56,7 +57,7 @@ def test_length_changing_suggestions_are_never_rejected(deep: Checker) -> None:
 def test_sure_and_out_of_scope_findings_are_left_alone(deep: Checker) -> None:
     """Findings fix already applies, and case or article repairs, get no verdict."""
     fast = check_text(EXAMPLE, Checker())
-    slow = check_text(EXAMPLE, Checker(deep=True))
+    slow = check_text(EXAMPLE, Checker(deep=True, context=False))
     untouched = [f for f in fast if not needs_verdict(f)]
     assert untouched and all(f in slow for f in untouched)
     assert all(not needs_verdict(f) for f in fast if f.category in (Category.CASE, Category.ARTICLE))
