@@ -162,6 +162,14 @@ def test_context_findings_never_overlap_what_the_dictionaries_found() -> None:
 
 
 @needs_lm
+def test_context_findings_are_reported_from_the_tier_threshold() -> None:
+    """Below REPORT_FROM the context tier stays silent, even when the checker's threshold is lower."""
+    findings = check_text(EXAMPLE, Checker(deep=True, min_confidence=0.0))
+    found = [f for f in findings if f.category is Category.CONTEXT]
+    assert found and all(f.confidence >= context.REPORT_FROM for f in found)
+
+
+@needs_lm
 def test_the_context_tier_can_be_disabled() -> None:
     """Checker(context=False) with deep keeps the verifier and drops the context tier."""
     findings = check_text(EXAMPLE, Checker(deep=True, context=False))
