@@ -23,19 +23,23 @@ replaced:
      ("court docket rejects" -> "court rejects").
 2. **One forward pass** per chunk gives, at the row before each site, the
    log-probability of the written word (all its tokens) and of every
-   candidate's first token, from the same output row; only rows where a site
-   starts go through the output projection.
-3. **Right-context confirmation**: the best candidates of the sites that look
-   suspicious are re-read with the words after them (a few tokens), as
+   candidate's first token, from the same output row (only rows inside sites
+   go through the output projection), and the final hidden states just after
+   the site, which have read the words to its right.
+3. **A learned decision**: a logistic model over the site's features (scores,
+   frequencies, source, position, capitals; `FEATURES`) and a logistic probe of
+   those hidden states gives the probability that the site is a spin. Its
+   weights (`respin/models/context.json`) are fitted by `tools/train_context.py`
+   on spun copies of the fit half of bbc-dev (`bench.split`); `bench.eval`
+   section G reports on the other half. Findings are reported from
+   `REPORT_FROM`.
+4. **Right-context confirmation** picks the suggestion: the best candidates of
+   each reported site are re-read with the few tokens after it, as
    continuations of the cached keys and values of the text before the site
    (`LlamaScorer.continuation_states`), so a site costs a handful of tokens,
    not a sentence. gain = NLL(written + right context) - NLL(candidate + the
-   same right context).
-4. **A learned decision**: a logistic model over the site's features (scores,
-   gain, frequencies, source, position, capitals; `FEATURES`) gives the
-   probability that the site is a spin. Its weights (`respin/models/context.json`)
-   are fitted by `tools/train_context.py` on spun copies of the fit half of
-   bbc-dev (`bench.split`); the evaluation reports on the other half.
+   same right context); a deletion must make the words after it read
+   `DELETION_MIN_GAIN` nats better, not counting the deleted word's own cost.
 
 What is not prose to judge is skipped: lines that read as headlines (no
 sentence-final punctuation, or title case), capitalised words mid-sentence

@@ -1,14 +1,13 @@
 """A Llama-architecture causal language model that only scores: the deep tier's forward pass.
 
-`respin.lm` converts SmolLM2's GGUF file once with transformers and caches the
+`respin.lm` reads SmolLM2's GGUF file (`respin.gguf_model`) and caches the
 float32 weights (safetensors, Hugging Face names and layout) with `config.json`
-and `tokenizer.json`. Importing transformers and building its model costs about
-3 s on two cores, more than the scoring of a whole article; this module runs the
-same computation from the cached files with torch alone: token embeddings, per
+and `tokenizer.json`; this module runs the model from them with torch alone
+(transformers is not needed): token embeddings, per
 layer RMSNorm, grouped-query self-attention with rotary position embeddings
 (Hugging Face's "rotate half" convention) and a SiLU-gated MLP, a final RMSNorm
 and the output projection (tied to the embeddings when the config says so).
-`tests/test_lm.py` checks that its scores equal transformers' to float rounding.
+`tests/test_lm.py` checks its logits against transformers' (recorded in fixtures/lm-reference.json).
 
 Only what scoring needs is here: no generation, no dropout; the keys and values of a
 text can be kept so that continuations after any of its prefixes are scored cheaply. Texts
