@@ -62,11 +62,11 @@ from typing import Any
 
 from respin import thesaurus
 from respin.casing import carry_case
-from respin.finding import Category, Finding
+from respin.finding import CONTEXT_SOURCES, Category, Finding
 from respin.lexicon import Lexicon, shared_lexicon
 
 MODEL_FILE = Path(__file__).resolve().parent / "models" / "context.json"
-SOURCES = ("thesaurus", "dictionary", "model", "phrase", "deletion")
+SOURCES = CONTEXT_SOURCES
 RULE_PREFIX = "context-"
 #: Most tokens in one chunk (a paragraph, or several short ones, or part of a long one).
 MAX_CHUNK_TOKENS = 384

@@ -29,6 +29,10 @@ class Category(StrEnum):
     CONTEXT = "context"  # a word or phrase its sentence says was swapped (the language model's context tier)
 
 
+#: Where the context tier's candidates come from; its findings' rules are `context-<source>`.
+CONTEXT_SOURCES = ("thesaurus", "dictionary", "model", "phrase", "deletion")
+
+
 @dataclass(frozen=True, order=True)
 class Finding:
     """One suspected spin: where it is, what stands there, what should stand there."""

@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 from respin import __version__
 from respin.files import STDIN, display_name
-from respin.finding import Finding, LineIndex
+from respin.finding import CONTEXT_SOURCES, Finding, LineIndex
 from respin.verdict import verdict_label
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github")
@@ -237,6 +237,8 @@ def rule_catalogue() -> list[RuleInfo]:
 
     catalogue = [RuleInfo(s.name, s.description, s.category.value, s.confidence) for s in REGISTRY if s.role == "spin"]
     catalogue += [RuleInfo(r.name, r.description, r.category.value) for r in RULES]
+    catalogue += [RuleInfo(f"context-{source}", f"a word the language model reads as swapped (--deep); candidate "
+                           f"from {source}", "context") for source in CONTEXT_SOURCES]
     return catalogue
 
 
