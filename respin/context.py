@@ -51,6 +51,7 @@ The module imports torch only through `respin.lm`, when a document is checked.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -387,7 +388,7 @@ def find_sites(text: str, lexicon: Lexicon) -> list[Site]:
                                   _word_candidates(word, lexicon)))
             for size in PHRASE_WORDS:
                 run = words[i : i + size]
-                if len(run) < size or any(text[a.end() : b.start()] != " " for a, b in zip(run, run[1:])):
+                if len(run) < size or any(text[a.end() : b.start()] != " " for a, b in itertools.pairwise(run)):
                     continue
                 if not all(w.group().islower() for w in run[1:]):
                     continue

@@ -26,7 +26,8 @@ def site_words(text: str) -> list[str]:
 
 def test_headlines_are_not_judged() -> None:
     """A title-case line, and a short line without a full stop, are context only."""
-    text = "Oil Giant Posts Record Quarterly Profit\nShares surge after results\n\nThe company reported strong growth.\n"
+    text = ("Oil Giant Posts Record Quarterly Profit\nShares surge after results\n\n"
+            "The company reported strong growth.\n")
     assert site_words(text) == ["company", "reported", "strong", "growth"]
 
 
@@ -63,8 +64,9 @@ def test_long_paragraphs_are_cut_into_chunks_that_cover_the_text() -> None:
     class Characters:
         def encode(self, text: str, add_special_tokens: bool = False):
             class Encoding:
-                ids = list(range(len(text.split())))
-                offsets = [(0, 0)] * len(ids)
+                def __init__(self) -> None:
+                    self.ids = list(range(len(text.split())))
+                    self.offsets = [(0, 0)] * len(self.ids)
             return Encoding()
 
     text = ("A sentence of several words that goes on. " * 200) + "\n\n" + "Short one.\n"

@@ -41,8 +41,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.split import FIT, select  # noqa: E402
 from bench.spinner import SPINNERS  # noqa: E402
+from bench.split import FIT, select  # noqa: E402
 from respin import context  # noqa: E402
 from respin.lexicon import shared_lexicon  # noqa: E402
 
@@ -153,7 +153,8 @@ def report(p: np.ndarray, y: np.ndarray) -> list[str]:
     for low, high in ((0.0, 0.1), (0.1, 0.3), (0.3, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
         band = (p >= low) & (p < high)
         if band.any():
-            lines.append(f"    {low:.1f}-{min(high, 1.0):.1f}: {p[band].mean():.3f}, {y[band].mean():.3f}, {int(band.sum())}")
+            share = y[band].mean()
+            lines.append(f"    {low:.1f}-{min(high, 1.0):.1f}: {p[band].mean():.3f}, {share:.3f}, {int(band.sum())}")
     return lines
 
 
@@ -225,7 +226,7 @@ def fit(no_probe: bool = False) -> None:
             "fitted_by": "python tools/train_context.py",
             "fitted_on": f"bbc-dev fit half (bench.split), {len({n.split('.')[0] for n in names})} articles",
             "spinners": sorted({n.split(".")[1] for n in names}),
-            "rate": RATE, "sites": int(len(y)), "spun_sites": int(y.sum()), "penalty": penalty,
+            "rate": RATE, "sites": len(y), "spun_sites": int(y.sum()), "penalty": penalty,
             "probe_penalty": PROBE_PENALTY if probe.shape[1] else None,
             "validation_log_loss": round(best[1], 4), "date": datetime.date.today().isoformat(),
         },

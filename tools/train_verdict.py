@@ -40,9 +40,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # bench is a folder of the repository, not an installed package
 
-from bench.eval import DEFAULT_CORPUS, read_corpus, spin_seed  # noqa: E402
 from bench import metrics  # noqa: E402
-from bench.spinner import DEFAULT_RATE, SPINNERS as ALL_SPINNERS  # noqa: E402
+from bench.eval import DEFAULT_CORPUS, read_corpus, spin_seed  # noqa: E402
+from bench.spinner import DEFAULT_RATE  # noqa: E402
+from bench.spinner import SPINNERS as ALL_SPINNERS  # noqa: E402
 
 #: The evaluation's spinner from a source the detectors never read stays out of every fit.
 SPINNERS = {name: spin for name, spin in ALL_SPINNERS.items() if name != "wordnet"}
@@ -185,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="spinner seed (default: 0, as bench.eval)")
     parser.add_argument("--l2", type=float, default=DEFAULT_L2,
                         help=f"L2 penalty on the weights (default: {DEFAULT_L2})")
-    parser.add_argument("--limit", type=int, default=None, metavar="N", help="only N articles of the half, evenly spaced")
+    parser.add_argument("--limit", type=int, default=None, metavar="N", 
+                        help="only N articles of the half, evenly spaced")
     parser.add_argument("--output", type=Path, default=MODEL_FILE, help="the model file to update")
     parser.add_argument("--dry-run", action="store_true", help="fit and print, but write nothing")
     parser.add_argument("--report", action="store_true",
