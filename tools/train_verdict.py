@@ -186,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="spinner seed (default: 0, as bench.eval)")
     parser.add_argument("--l2", type=float, default=DEFAULT_L2,
                         help=f"L2 penalty on the weights (default: {DEFAULT_L2})")
-    parser.add_argument("--limit", type=int, default=None, metavar="N", 
+    parser.add_argument("--limit", type=int, default=None, metavar="N",
                         help="only N articles of the half, evenly spaced")
     parser.add_argument("--output", type=Path, default=MODEL_FILE, help="the model file to update")
     parser.add_argument("--dry-run", action="store_true", help="fit and print, but write nothing")
