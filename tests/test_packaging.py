@@ -25,3 +25,4 @@ def test_wheel_ships_every_dictionary(tmp_path: Path) -> None:
         assert f"respin/_dictionaries/{spec.filename}" in names
     assert "respin/cli.py" in names and "respin/__main__.py" in names
     assert "respin/models/verdict.json" in names  # the document verdict's weights (respin.verdict)
+    assert "respin/models/context.json" in names  # the context tier's decision model (respin.context)
