@@ -61,7 +61,16 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from bench.speed import CHILD_ENV, MB, BenchError, Row, describe_cores, format_table, machine_info
+from bench.speed import (
+    CHILD_ENV,
+    MB,
+    BenchError,
+    Row,
+    describe_cores,
+    format_table,
+    machine_info,
+    positive_int,
+)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = REPO_ROOT / "fixtures" / "spun-news-syria.txt"
@@ -267,20 +276,13 @@ def build_rows(figures: dict[str, Any]) -> list[Row]:
 # --- main -------------------------------------------------------------------------------
 
 
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return number
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.deep_speed",
                                      description="Load time, per-article time and peak memory of respin --deep.")
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE,
                         help="the article to score (default: fixtures/spun-news-syria.txt)")
-    parser.add_argument("--repeat", type=_positive, default=3, help="runs per figure, median kept (default: 3)")
-    parser.add_argument("--cold-repeat", type=_positive, default=None,
+    parser.add_argument("--repeat", type=positive_int, default=3, help="runs per figure, median kept (default: 3)")
+    parser.add_argument("--cold-repeat", type=positive_int, default=None,
                         help="cold loads, median kept (default: --repeat; the first writes the cache the other "
                              "figures use)")
     parser.add_argument("--check", action="store_true", help="exit 1 if any target is missed")

@@ -305,7 +305,8 @@ def format_header(machine: dict[str, Any]) -> str:
 # --- main -------------------------------------------------------------------------------
 
 
-def _positive(value: str) -> int:
+def positive_int(value: str) -> int:
+    """An argparse type: an integer of at least 1."""
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
@@ -321,8 +322,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--corpus", type=Path, default=DEFAULT_CORPUS,
         help="directory of *.txt files to concatenate (default: ../shared/data/bbc-dev from the repo root)",
     )
-    parser.add_argument("--repeat", type=_positive, default=3, help="throughput runs, best kept (default: 3)")
-    parser.add_argument("--startup-repeat", type=_positive, default=5,
+    parser.add_argument("--repeat", type=positive_int, default=3, help="throughput runs, best kept (default: 3)")
+    parser.add_argument("--startup-repeat", type=positive_int, default=5,
                         help="start-up runs, best kept (default: 5)")
     parser.add_argument("--check", action="store_true", help="exit 1 if any target is missed")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
