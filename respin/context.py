@@ -51,6 +51,7 @@ The module imports torch only through `respin.lm`, when a document is checked.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import math
@@ -92,8 +93,6 @@ PHRASE_WORDS = (2, 3)
 #: Context findings are reported from this probability on, or the checker's threshold if higher: below it,
 #: clean news gave 2.6-5 false flags per 1000 words (bench.eval section G, report half), above it 0.76.
 REPORT_FROM = 0.8
-#: A finding lists its best candidate only from this confidence on (so `fix` may apply it); below, up to 3.
-SINGLE_SUGGESTION_FROM = 0.8
 
 FUNCTION_WORDS = frozenset(
     "a an the and or but if of in on at to for from by with as is are was were be been being has have had do "
@@ -434,8 +433,6 @@ class _Scorer:
         chunks = _chunks(text, self.tokenizer, self.model._start_id)
         by_chunk: list[list[Site]] = [[] for _ in chunks]
         starts = [c.start for c in chunks]
-        import bisect
-
         for site in sites:
             index = bisect.bisect_right(starts, site.start) - 1
             if index < 0:
@@ -646,12 +643,8 @@ def _finding(text: str, site: Site, probability: float) -> Finding:
     if best.source == "deletion":  # remove the word and the space after it
         end = end + 1 if text[end : end + 1] == " " else end
         start = start - 1 if end == site.end and text[start - 1 : start] == " " else start
-    alternatives = [best]
-    if probability < SINGLE_SUGGESTION_FROM:
-        others = sorted((c for c in site.candidates if c is not best and c.gain is not None),
-                        key=lambda c: -(c.gain or 0.0))
-        alternatives += others[: 2]
-    suggestions = tuple(dict.fromkeys(c.text for c in alternatives))
+    # Findings start at REPORT_FROM, where one suggestion is sure enough for `fix` to apply.
+    suggestions = (best.text,)
     gain = f", {best.gain:+.1f} nats with the words after it" if best.gain is not None else ""
     shown = "remove it" if best.source == "deletion" else repr(best.text)
     message = (f"reads as a spin ({probability:.0%} likely); the language model expects {shown} here "
