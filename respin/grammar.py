@@ -374,7 +374,8 @@ class LanguageToolDetector:
         self._shut_down()
         if self.warning is None:
             what = "could not be used" if starting else "stopped working"
-            self.warning = f"LanguageTool ({self.where}) {what}: {describe_error(error)}; {_WARNING_TAIL}"
+            limit = self.startup_timeout if starting else self.timeout
+            self.warning = f"LanguageTool ({self.where}) {what}: {describe_error(error, limit)}; {_WARNING_TAIL}"
             if self.on_warning is not None:
                 self.on_warning(self.warning)
 
@@ -489,8 +490,13 @@ def _run_with_deadline(call: Callable[[], _T], seconds: float) -> _T:
     return value  # type: ignore[no-any-return]
 
 
-def describe_error(error: BaseException) -> str:
-    """A short, human-readable cause of a failed LanguageTool call."""
+def describe_error(error: BaseException, seconds: float | None = None) -> str:
+    """A short, human-readable cause of a failed LanguageTool call.
+
+    `seconds` is the time limit the call had: a timeout raised by the HTTP client
+    then reads like respin's own deadline ("no answer within 0.5 s"), since the two
+    race when they are equal.
+    """
     chain: list[BaseException] = []
     cause: BaseException | None = error
     while cause is not None and cause not in chain:
@@ -502,7 +508,7 @@ def describe_error(error: BaseException) -> str:
         if isinstance(cause, socket.gaierror):
             return "unknown host"
         if isinstance(cause, TimeoutError) or type(cause).__name__ in ("ReadTimeout", "ConnectTimeout", "Timeout"):
-            return "timed out"
+            return f"no answer within {seconds:g} s" if seconds is not None else "timed out"
     if isinstance(error, (KeyError, TypeError, AttributeError)):  # raised while reading the answer
         return f"its answer is not in LanguageTool's format ({type(error).__name__}: {error})"
     text = str(error).strip()

@@ -34,6 +34,7 @@ from respin.grammar import (
     LanguageToolDetector,
     Utf16Offsets,
     chunk_bounds,
+    describe_error,
     detector_from_env,
     find_local_jar,
     normalise_server_url,
@@ -292,6 +293,18 @@ def test_server_slow_to_start_times_out(serve: Callable[..., tuple[str, FakeLang
     assert detector.warning is not None and "could not be used: no answer within 0.5 s" in detector.warning
     assert detector.start() is False
     assert state.checked == []
+
+
+def test_client_timeout_reads_like_the_deadline() -> None:
+    """The HTTP client's own timeout and respin's deadline race at the same limit: both name the limit."""
+    try:
+        try:
+            raise TimeoutError("read timed out")
+        except TimeoutError as cause:
+            raise OSError("request failed") from cause
+    except OSError as error:
+        assert describe_error(error, 0.5) == "no answer within 0.5 s"
+        assert describe_error(error) == "timed out"
 
 
 def test_refused_connection_gives_one_warning() -> None:
