@@ -37,7 +37,9 @@ replaced:
    each reported site are re-read with the few tokens after it, as
    continuations of the cached keys and values of the text before the site
    (`LlamaScorer.continuation_states`), so a site costs a handful of tokens,
-   not a sentence. gain = NLL(written + right context) - NLL(candidate + the
+   not a sentence; the continuations of a whole batch of chunks are packed
+   into one sequence and read in one pass, and the written wording's reading
+   is the first pass's own. gain = NLL(written + right context) - NLL(candidate + the
    same right context); a deletion must make the words after it read
    `DELETION_MIN_GAIN` nats better, not counting the deleted word's own cost.
 
@@ -456,9 +458,11 @@ class _Scorer:
                 for row, i in enumerate(batch):
                     input_ids[row, : len(chunks[i].ids)] = torch.tensor(chunks[i].ids)
                 hidden, kv = self.scorer.hidden_states(input_ids, keep_cache=decide is not None)
-                for row, i in enumerate(batch):
-                    if by_chunk[i]:
-                        self._score_chunk(chunks[i], by_chunk[i], hidden[row], kv, row, lexicon, decide)
+                reads = {i: (row, *self._score_chunk(chunks[i], by_chunk[i], hidden[row], lexicon))
+                         for row, i in enumerate(batch) if by_chunk[i]}
+                if decide is not None:
+                    suspicious = [s for i in batch for s in by_chunk[i] if s.best is not None and decide(s)]
+                    self._confirm(chunks, suspicious, hidden, kv, reads)
 
     def _cosines(self, tokens: Any, token: int) -> Any:
         """Cosine similarity of the input embeddings of `tokens` with that of `token`."""
@@ -468,8 +472,9 @@ class _Scorer:
     def _logprobs(self, states: Any) -> Any:
         return self.torch.nn.functional.linear(states, self.scorer.output).log_softmax(dim=-1)
 
-    def _score_chunk(self, chunk: Chunk, sites: list[Site], hidden: Any, kv: Any, row: int, lexicon: Lexicon,
-                     decide: Any) -> None:
+    def _score_chunk(self, chunk: Chunk, sites: list[Site], hidden: Any, lexicon: Lexicon) -> tuple[Any, dict]:
+        """Fill in the first-pass reading of a chunk's sites; returns the log-probabilities of their rows
+        and where each token row is among them."""
         torch = self.torch
         ids = chunk.ids
         rows = sorted({r for s in sites for r in range(s.token_start - 1, s.token_end)})
@@ -500,8 +505,7 @@ class _Scorer:
             last = len(ids) - 1
             site.probe = hidden[[b - 1, min(b, last), min(b + 1, last)]].reshape(-1).numpy().copy()
             site.features, site.best = _features(site, lexicon)
-        if decide is not None:
-            self._confirm(chunk, [s for s in sites if s.best is not None and decide(s)], kv, row, logprobs, where)
+        return logprobs, where
 
     def _model_candidates(self, site: Site, before: Any, space: str, written_first: int, lexicon: Lexicon) -> None:
         torch = self.torch
@@ -525,48 +529,82 @@ class _Scorer:
                 continue
             site.candidates.append(Candidate(carry_case(site.written, lower), "model", value, cosine=cosine))
 
-    def _confirm(self, chunk: Chunk, sites: list[Site], kv: Any, row: int, logprobs: Any, where: dict) -> None:
-        """Re-read the best candidates of suspicious sites with their right context."""
+    def _token_logprobs(self, states: Any, targets: list[int]) -> Any:
+        """log p(targets[i] | the text that gave states[i]): one output projection for every row at once.
+
+        Projecting a few rows costs nearly as much as projecting hundreds (the
+        49k-row output matrix is read from memory either way), so callers gather
+        all their rows first.
+        """
+        logits = self.torch.nn.functional.linear(states, self.scorer.output)
+        picked = logits.gather(1, self.torch.tensor(targets)[:, None])[:, 0]
+        return picked - logits.logsumexp(dim=-1)
+
+    def _confirm(self, chunks: list[Chunk], sites: list[Site], hidden: Any, kv: Any,
+                 reads: dict[int, tuple[int, Any, dict]]) -> None:
+        """Re-read the best candidates of suspicious sites with their right context.
+
+        Each candidate (and the deletion) is read as a continuation of the text
+        before the site, over the site and `RIGHT_TOKENS` tokens after it; the
+        written wording's reading is the first pass's own. A candidate's gain is
+        how many nats less that span costs with it in place. `sites` may come
+        from every chunk of the batch that `hidden` and `kv` read; `reads[i]` is
+        chunk i's row in that batch and its first pass (`_score_chunk`).
+        """
         torch = self.torch
-        ids = chunk.ids
-        jobs: list[tuple[Site, Candidate | None, list[int], int]] = []
+        jobs: list[tuple[Site, Candidate, list[int]]] = []
         for site in sites:
+            chunk = chunks[site.chunk]
+            ids = chunk.ids
             ranked = sorted((c for c in site.candidates if c.source != "deletion"),
                             key=lambda c: -c.first_logprob)[:CONFIRM_TOP]
             deletion = [c for c in site.candidates if c.source == "deletion"]
             right = ids[site.token_end : site.token_end + RIGHT_TOKENS]
-            jobs.append((site, None, ids[site.token_start : site.token_end] + right, len(right)))
             space = " " if chunk.text[chunk.offsets[site.token_start - 1][0]] == " " else ""
             for candidate in ranked:
-                jobs.append((site, candidate, self.ids(space + candidate.text) + right, len(right)))
+                jobs.append((site, candidate, self.ids(space + candidate.text) + right))
             if deletion and right:
-                jobs.append((site, deletion[0], list(right), len(right)))
+                jobs.append((site, deletion[0], list(right)))
         if not jobs:
             return
-        width = max(len(j[2]) for j in jobs)
-        input_ids = torch.full((len(jobs), width), self.model._pad_id, dtype=torch.long)
-        prefixes = torch.tensor([j[0].token_start for j in jobs])
-        for k, job in enumerate(jobs):
-            input_ids[k, : len(job[2])] = torch.tensor(job[2])
-        states = self.scorer.continuation_states(kv, row, prefixes, input_ids)
+        prefixes = torch.tensor([site.token_start for site, _, _ in jobs])
+        rows_in_batch = torch.tensor([reads[site.chunk][0] for site, _, _ in jobs])
+        states = self.scorer.continuation_states(kv, rows_in_batch, prefixes, [tokens for _, _, tokens in jobs])
+        # Every token after a continuation's first is read from its own states; the written
+        # wording's right context from the first pass's. Their rows go through one projection.
+        rows: list[Any] = []
+        targets: list[int] = []
+        for k, (_, _, tokens) in enumerate(jobs):
+            rows.append(states[k][: len(tokens) - 1])
+            targets.extend(tokens[1:])
+        for site in sites:
+            ids = chunks[site.chunk].ids
+            last = min(site.token_end + RIGHT_TOKENS, len(ids)) - 1  # the last right-context token
+            rows.append(hidden[reads[site.chunk][0], site.token_end : last])
+            targets.extend(ids[site.token_end + 1 : last + 1])
+        read = self._token_logprobs(torch.cat(rows), targets).tolist() if targets else []
+        position = 0
         nll: list[float] = []
-        for k, (site, _, tokens, _) in enumerate(jobs):
-            first = -float(logprobs[where[site.token_start - 1], tokens[0]]) if tokens else 0.0
-            rest = 0.0
-            if len(tokens) > 1:
-                rows = self._logprobs(states[k, : len(tokens) - 1])
-                rest = -float(rows.gather(1, torch.tensor(tokens[1:])[:, None]).sum())
-            nll.append(first + rest)
+        for site, _, tokens in jobs:
+            _, logprobs, where = reads[site.chunk]
+            first = -float(logprobs[where[site.token_start - 1], tokens[0]])
+            nll.append(first - sum(read[position : position + len(tokens) - 1]))
+            position += len(tokens) - 1
         written_nll: dict[int, float] = {}
-        for k, (site, candidate, _, _) in enumerate(jobs):
-            if candidate is None:
-                written_nll[id(site)] = nll[k]
-            elif candidate.source == "deletion":
+        for site in sites:
+            ids = chunks[site.chunk].ids
+            _, logprobs, where = reads[site.chunk]
+            last = min(site.token_end + RIGHT_TOKENS, len(ids)) - 1
+            right_first = -float(logprobs[where[site.token_end - 1], ids[site.token_end]])
+            written_nll[id(site)] = (-site.written_logprob + right_first
+                                     - sum(read[position : position + last - site.token_end]))
+            position += last - site.token_end
+        for (site, candidate, _), cost in zip(jobs, nll):
+            candidate.gain = written_nll[id(site)] - cost
+            if candidate.source == "deletion":
                 # how much easier the words after it read without the word: not the word's own cost,
                 # which any deletion saves
-                candidate.gain = written_nll[id(site)] + site.written_logprob - nll[k]
-            else:
-                candidate.gain = written_nll[id(site)] - nll[k]
+                candidate.gain += site.written_logprob
         for site in sites:
             confirmed = [c for c in site.candidates if c.gain is not None and c.source != "deletion"]
             deletion = [c for c in site.candidates if c.gain is not None and c.source == "deletion"]

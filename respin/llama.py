@@ -19,6 +19,7 @@ padded positions are simply ignored by the caller.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,41 +165,50 @@ class LlamaScorer:
             x = x + self._mlp(x, block)
         return self._rms_norm(x, self.norm), cache
 
-    def continuation_states(self, cache: list[tuple[torch.Tensor, torch.Tensor]], row: int,
-                            prefix_lengths: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
-        """Hidden states of continuations of one cached text, each after its own prefix of it.
+    def continuation_states(self, cache: list[tuple[torch.Tensor, torch.Tensor]], rows: torch.Tensor,
+                            prefix_lengths: torch.Tensor, continuations: Sequence[Sequence[int]]
+                            ) -> list[torch.Tensor]:
+        """Hidden states of continuations of cached texts, each after its own prefix of its own text.
 
-        `cache` comes from `hidden_states(..., keep_cache=True)`; `row` picks the
-        text in its batch. Continuation i (row i of the right-padded
-        `input_ids`, shape (n, m)) reads as if it followed the first
-        `prefix_lengths[i]` tokens of that text: it attends to their cached keys
-        and values and to its own earlier tokens, never to the rest. Padding
-        comes after the real tokens, so (causal) it is never attended to.
+        `cache` comes from `hidden_states(..., keep_cache=True)`. Continuation i
+        (token ids) reads as if it followed the first `prefix_lengths[i]` tokens
+        of text `rows[i]` of that batch: it attends to their cached keys and
+        values and to its own earlier tokens, never to anything else. Returns
+        one (len(continuation i), hidden) tensor per continuation.
+
+        The continuations are packed end to end into one sequence, with an
+        attention mask that keeps each to its own prefix and its own tokens: no
+        padding is computed, and the weights are read once for all of them (a
+        small batch costs about as much as reading the weights).
         """
         config = self.config
-        n, m = input_ids.shape
-        positions = prefix_lengths[:, None] + torch.arange(m)[None, :]
-        cos, sin = self._rope(positions)
-        cached_length = cache[0][0].shape[2]
-        groups, repeat = config.kv_heads, config.heads // config.kv_heads
-        allowed_prefix = torch.arange(cached_length)[None, :] < prefix_lengths[:, None]  # (n, L)
-        causal = torch.ones(m, m, dtype=torch.bool).tril()
-        blocked = torch.cat((~allowed_prefix[:, None, :].expand(n, m, cached_length), ~causal.expand(n, m, m)), dim=2)
-        blocked = blocked[:, None, None]  # (n, 1, 1, m, L + m)
-        scale = config.head_dim ** -0.5
-        x = F.embedding(input_ids, self.embed)
+        lengths = [len(tokens) for tokens in continuations]
+        total = sum(lengths)
+        segment = torch.repeat_interleave(torch.arange(len(lengths)), torch.tensor(lengths))  # (T,)
+        starts = torch.tensor([0, *lengths[:-1]]).cumsum(0)
+        index = torch.arange(total)
+        prefix = prefix_lengths[segment]
+        cos, sin = self._rope(prefix + index - starts[segment])
+        batch, groups, cached_length, dim = cache[0][0].shape
+        repeat = config.heads // config.kv_heads
+        key_row = torch.arange(batch * cached_length) // cached_length
+        key_position = torch.arange(batch * cached_length) % cached_length
+        allowed = torch.cat((
+            (key_row[None, :] == rows[segment][:, None]) & (key_position[None, :] < prefix[:, None]),
+            (segment[None, :] == segment[:, None]) & (index[None, :] <= index[:, None]),
+        ), dim=1)  # (T, batch * L + T): True where a token may attend
+        x = F.embedding(torch.tensor([t for tokens in continuations for t in tokens])[None], self.embed)
         for block, (cached_k, cached_v) in zip(self.blocks, cache):
             q, k, v = self._qkv(x, block, cos, sin)
-            q = q.view(n, groups, repeat, m, config.head_dim)
-            prefix_k = cached_k[row][None, :, None]  # (1, groups, 1, L, dim): shared, not copied
-            prefix_v = cached_v[row][None, :, None]
-            scores = torch.cat((q @ prefix_k.transpose(-1, -2), q @ k[:, :, None].transpose(-1, -2)), dim=-1) * scale
-            weights = scores.masked_fill(blocked, float("-inf")).softmax(dim=-1)
-            attended = weights[..., :cached_length] @ prefix_v + weights[..., cached_length:] @ v[:, :, None]
-            attended = attended.view(n, config.heads, m, config.head_dim).transpose(1, 2)
-            x = x + F.linear(attended.reshape(n, m, config.heads * config.head_dim), block["self_attn.o_proj"])
+            keys = torch.cat((cached_k.transpose(0, 1).reshape(1, groups, batch * cached_length, dim), k), dim=2)
+            values = torch.cat((cached_v.transpose(0, 1).reshape(1, groups, batch * cached_length, dim), v), dim=2)
+            if repeat > 1:
+                keys = keys.repeat_interleave(repeat, dim=1)
+                values = values.repeat_interleave(repeat, dim=1)
+            attended = F.scaled_dot_product_attention(q, keys, values, attn_mask=allowed)
+            x = x + F.linear(attended.transpose(1, 2).reshape(1, total, config.heads * dim), block["self_attn.o_proj"])
             x = x + self._mlp(x, block)
-        return self._rms_norm(x, self.norm)
+        return list(self._rms_norm(x, self.norm)[0].split(lengths))
 
     def logits(self, input_ids: torch.Tensor) -> torch.Tensor:
         """(batch, length) token ids -> (batch, length, vocabulary) float32 logits."""

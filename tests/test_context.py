@@ -116,21 +116,25 @@ needs_lm = pytest.mark.skipif(not REQUIRE_LM and not lm.available(), reason="the
 
 @needs_lm
 def test_continuations_read_the_cached_prefix_exactly_as_a_full_pass() -> None:
-    """Scoring a continuation after a cached prefix gives the logits of reading the whole text at once."""
+    """Continuations of two texts of one batch, after cached prefixes, give the logits of reading each whole."""
     import torch
 
     model = lm.get_model()
     model.load()
     scorer = model._model
-    text = "The court rejected the appeal on Monday, saying the bank had failed to show that the economy was at risk."
-    ids = [model._start_id, *model._tokenizer.encode(text, add_special_tokens=False).ids]
+    texts = ["The court rejected the appeal on Monday, saying the bank had failed to show that the economy was at risk.",
+             "Rescue teams searched the flooded valley overnight."]
+    ids = [[model._start_id, *model._tokenizer.encode(t, add_special_tokens=False).ids] for t in texts]
+    padded = [row + [model._pad_id] * (len(ids[0]) - len(row)) for row in ids]
     with torch.inference_mode():
-        full = scorer.logits(torch.tensor([ids]))[0]
-        _, cache = scorer.hidden_states(torch.tensor([ids]), keep_cache=True)
-        states = scorer.continuation_states(cache, 0, torch.tensor([5, 8]), torch.tensor([ids[5:12], ids[8:15]]))
-        logits = torch.nn.functional.linear(states, scorer.output)
-    assert (logits[0] - full[5:12]).abs().max() < 1e-3
-    assert (logits[1] - full[8:15]).abs().max() < 1e-3
+        full = [scorer.logits(torch.tensor([row]))[0] for row in ids]
+        _, cache = scorer.hidden_states(torch.tensor(padded), keep_cache=True)
+        states = scorer.continuation_states(cache, torch.tensor([0, 1, 0]), torch.tensor([5, 3, 8]),
+                                            [ids[0][5:12], ids[1][3:10], ids[0][8:15]])
+        logits = [torch.nn.functional.linear(rows, scorer.output) for rows in states]
+    assert (logits[0] - full[0][5:12]).abs().max() < 1e-3
+    assert (logits[1] - full[1][3:10]).abs().max() < 1e-3
+    assert (logits[2] - full[0][8:15]).abs().max() < 1e-3
 
 
 @needs_lm
