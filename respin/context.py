@@ -449,10 +449,10 @@ class _Scorer:
         if torch.get_num_threads() != model.threads:
             torch.set_num_threads(model.threads)
         with torch.inference_mode():
-            for first in range(0, len(chunks), CHUNKS_PER_BATCH):
-                batch = list(range(first, min(len(chunks), first + CHUNKS_PER_BATCH)))
-                if not any(by_chunk[i] for i in batch):
-                    continue
+            # chunks of like length share a batch, so that little padding is computed
+            by_length = sorted((i for i in range(len(chunks)) if by_chunk[i]), key=lambda i: len(chunks[i].ids))
+            for first in range(0, len(by_length), CHUNKS_PER_BATCH):
+                batch = by_length[first : first + CHUNKS_PER_BATCH]
                 width = max(len(chunks[i].ids) for i in batch)
                 input_ids = torch.full((len(batch), width), model._pad_id, dtype=torch.long)
                 for row, i in enumerate(batch):
