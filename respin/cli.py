@@ -23,7 +23,7 @@ from respin.allowed_phrases import AllowFileError, read_allow_file
 from respin.config import Config
 from respin.dictionary import REGISTRY, UserDictionaryError, user_dictionary_name
 from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker, check_user_dictionary_names
-from respin.files import STDIN, InputError, display_name
+from respin.files import DEFAULT_MAX_BYTES, STDIN, InputError, display_name
 from respin.finding import Finding
 from respin.progress import progress_bar, wanted
 from respin.report import (
@@ -73,6 +73,16 @@ def _confidence(value: str) -> float:
     return number
 
 
+def _mebibytes(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0, got {value}")
+    return number
+
+
 def _phrase(value: str) -> str:
     if not any(ch.isalnum() for ch in value):
         raise argparse.ArgumentTypeError(f"{value!r} has no word in it")
@@ -104,7 +114,13 @@ def _detectors_epilog() -> str:
 
 def _add_detector_options(parser: argparse.ArgumentParser) -> None:
     """The options every command shares: how to read the files and which detectors to run."""
-    parser.add_argument("--encoding", default="utf-8", help="encoding of the input files (default: utf-8)")
+    parser.add_argument("--encoding", default="utf-8", help="encoding of the input files (default: utf-8; "
+                        "a file that starts with a UTF-16 byte-order mark is read as UTF-16)")
+    parser.add_argument(
+        "--max-file-size", type=_mebibytes, metavar="MIB",
+        help=f"refuse inputs larger than this many MiB (default: the config's max-file-size, else "
+             f"{DEFAULT_MAX_BYTES // 2**20}); only regular files and '-' (standard input) are read",
+    )
     parser.add_argument(
         "--syntax", choices=formats.CHOICES, default="auto",
         help="how the files are written, to check only their prose (default: auto, by extension: "
@@ -284,6 +300,10 @@ def apply_config(options: argparse.Namespace, settings: Config) -> None:
         options.deep = bool(settings.deep)
         options.deep_source = f"deep = true in {config.shown(settings.path)}" if settings.path else "--deep"
     options.disable = [*settings.disable, *options.disable]
+    if options.max_file_size is None:
+        options.max_file_size = settings.max_file_size
+    options.max_bytes = (DEFAULT_MAX_BYTES if options.max_file_size is None
+                         else max(1, int(options.max_file_size * 2**20)))
     if options.languagetool is None:
         options.languagetool = settings.languagetool
     # Files are named as messages show them, each with where it was named (for error messages).
@@ -403,9 +423,19 @@ class _Grammar:
         return found
 
 
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def _targets(options: argparse.Namespace) -> Expansion:
     """The files to read, folders walked; folders that cannot be read are reported on stderr."""
     expansion = expand(options.paths or [STDIN], options.selection)
+    if not options.paths and not options.quiet and _is_terminal(sys.stdin):
+        print("respin: reading the text to check from standard input (end it with Ctrl-D; "
+              "give a file or folder to check that instead)", file=sys.stderr)
     for message in expansion.errors:
         print(f"respin: {message}", file=sys.stderr)
     if not expansion.targets and not expansion.errors and not options.quiet:
@@ -450,7 +480,7 @@ def _results(options: argparse.Namespace, targets: Sequence[Target], checker: Ch
     counted for --stats."""
     workers = _workers(options, targets, grammar)
     extra = grammar.find if grammar.detector is not None else None
-    job = Job(checker, options.encoding, action, options.syntax)
+    job = Job(checker, options.encoding, action, options.syntax, max_bytes=options.max_bytes)
     if verdict:
         job = job.with_verdict()
     verb = "checking" if action == "check" else "fixing"
@@ -604,7 +634,7 @@ def run_review(options: argparse.Namespace, checker: Checker, grammar: _Grammar)
     failed = False
     for path in dict.fromkeys(options.paths):  # each file once, in the order given
         try:
-            opened.append(open_document(path, options.encoding))
+            opened.append(open_document(path, options.encoding, options.max_bytes))
         except InputError as error:
             print(f"respin: {error}", file=sys.stderr)
             failed = True
@@ -642,6 +672,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(ExitCode.ERROR, f"respin: {error}\n")
     except WorkerError as error:
         print(f"respin: {error}", file=sys.stderr)
+        return ExitCode.ERROR
+    except MemoryError:
+        print("respin: not enough memory; nothing was written (lower --max-file-size, or check fewer files "
+              "at once)", file=sys.stderr)
         return ExitCode.ERROR
     except BrokenPipeError:  # `respin check ... | head`
         sys.stderr.close()

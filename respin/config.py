@@ -64,6 +64,8 @@ class Config:
     include: tuple[str, ...] | None = None
     #: Globs of the files and folders a walk skips.
     exclude: tuple[str, ...] = field(default_factory=tuple)
+    #: The largest input read, in MiB (None: `respin.files.DEFAULT_MAX_BYTES`).
+    max_file_size: float | None = None
 
     @property
     def folder(self) -> Path:
@@ -89,6 +91,12 @@ def _bool(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{where}: expected true or false, got {value!r}")
     return value
+
+
+def _mebibytes(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConfigError(f"{where}: expected a size in MiB greater than 0, e.g. 100, got {value!r}")
+    return float(value)
 
 
 def _url(value: Any, where: str) -> str:
@@ -148,6 +156,7 @@ _KEYS = {
     "allow-file": ("allow_files", _path_or_paths),
     "include": ("include", _include_globs),
     "exclude": ("exclude", _globs),
+    "max-file-size": ("max_file_size", _mebibytes),
 }
 #: Config fields holding paths, which are relative to the configuration file's folder.
 _PATH_FIELDS = ("dictionaries", "allow_files")
@@ -183,6 +192,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{shown(path)}: not valid TOML ({error})") from None
+    except UnicodeDecodeError as error:  # TOML is UTF-8 by definition
+        raise ConfigError(f"{shown(path)}: not valid TOML (not UTF-8: byte {error.object[error.start]:#04x} "
+                          f"at offset {error.start})") from None
     except OSError as error:
         raise ConfigError(f"{shown(path)}: cannot read ({error.strerror or error})") from None
 

@@ -354,10 +354,12 @@ def load_user(path: str) -> UserDictionary:
 @lru_cache(maxsize=64)
 def _load_user(path: str, mtime_ns: int, size: int) -> UserDictionary:
     """`load_user` for one version of the file (the stamp is part of the cache key)."""
+    from respin.files import InputError, read_bytes
+
     try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise UserDictionaryError(path, f"{path}: cannot read ({error.strerror or error})") from None
+        data = read_bytes(path)  # a regular file, and no larger than respin reads any input
+    except InputError as error:
+        raise UserDictionaryError(path, str(error)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -3,7 +3,11 @@
 Input is decoded strictly: a binary file or one that is not valid in the chosen
 encoding raises `InputError` naming the file, and nothing is written. Line
 endings are kept exactly as they are (no newline translation), and a UTF-8
-byte-order mark is remembered so that writing restores it. A file respin
+byte-order mark is remembered so that writing restores it; a file that starts
+with a UTF-16 byte-order mark is read (and written back) as UTF-16. Input is
+bounded: only regular files are read (a FIFO or a device such as /dev/zero
+could block or never end; standard input is named `-`), and no more than
+`max_bytes` of any input (`DEFAULT_MAX_BYTES`, 100 MiB; `--max-file-size`). A file respin
 writes is either its old content or the complete new content: the new bytes go
 to a temporary file beside it, are flushed to disk, and replace the old file in
 one `os.replace`.
@@ -14,16 +18,24 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 STDIN = "-"
 _BINARY_SNIFF = 8192
+#: The most respin reads of one input unless told otherwise (`--max-file-size`, `max-file-size`).
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+_UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 
 class InputError(Exception):
     """Input respin cannot check; the message names the file and says why."""
+
+
+class NotRegularFileError(InputError):
+    """A path that names a pipe, device or socket: reading it could block or never end."""
 
 
 class BinaryInputError(InputError):
@@ -41,17 +53,57 @@ class Document:
 
     def encode(self, text: str) -> bytes:
         data = text.encode(self.encoding)
-        return codecs.BOM_UTF8 + data if self.bom else data
+        if not self.bom:
+            return data
+        boms = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}
+        return boms.get(self.encoding, codecs.BOM_UTF8) + data
 
 
-def display_name(path: str) -> str:
-    """How messages name a path; standard input is `<stdin>`."""
+def describe_size(size: int) -> str:
+    """A byte count for messages: "100 MiB", "1.5 KiB", "12 bytes"."""
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{size} bytes"
+
+
+def _too_large(name: str, max_bytes: int) -> InputError:
+    return InputError(f"{name}: larger than {describe_size(max_bytes)}; not checked "
+                      f"(raise the limit with --max-file-size)")
+
+
+def record_name(path: str) -> str:
+    """How machine-readable output (JSON, SARIF) names a path: as given; standard input is `<stdin>`."""
     return "<stdin>" if path == STDIN else path
+
+
+_CONTROL = re.compile(r'[\x00-\x1f\x7f"\\]')
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def display_name(path: str | Path) -> str:
+    """How messages and one-finding-a-line output name a path; standard input is `<stdin>`.
+
+    A name with a control character (a newline would split a finding's line in
+    two) is shown as git shows it: in double quotes, with C escapes.
+    """
+    name = record_name(str(path))
+    if not any(ord(c) < 0x20 or c == "\x7f" for c in name):
+        return name
+    return '"' + _CONTROL.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), name) + '"'
 
 
 def decode(data: bytes, path: str, encoding: str = "utf-8") -> Document:
     """Decode raw bytes as a document, or raise `InputError`."""
     name = display_name(path)
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        for mark, utf16 in _UTF16_BOMS:
+            if data.startswith(mark):  # not UTF-8 whatever was asked: a UTF-16 file says so in its first bytes
+                try:
+                    return Document(path, data[len(mark) :].decode(utf16), utf16, True)
+                except UnicodeDecodeError as error:
+                    raise InputError(f"{name}: starts with a UTF-16 byte-order mark but is not valid UTF-16 "
+                                     f"(offset {error.start + len(mark)})") from None
     if b"\x00" in data[:_BINARY_SNIFF] and not encoding.lower().startswith("utf-16"):
         raise BinaryInputError(f"{name}: binary file (contains NUL bytes); not checked")
     bom = encoding.lower().replace("_", "-") in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8)
@@ -69,24 +121,57 @@ def decode(data: bytes, path: str, encoding: str = "utf-8") -> Document:
     return Document(path, text, encoding, bom)
 
 
-def read_bytes(path: str) -> bytes:
-    """A file's bytes, or `InputError` saying why not (a folder, missing, unreadable)."""
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"{path}: is a directory")
+def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A regular file's bytes, or `InputError` saying why not (a folder, missing, unreadable, not a
+    regular file, larger than `max_bytes`)."""
+    import stat
+
     try:
-        return target.read_bytes()
+        status = os.stat(path)
+        if stat.S_ISDIR(status.st_mode):
+            raise InputError(f"{display_name(path)}: is a directory")
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFileError(f"{display_name(path)}: not a regular file (a pipe, device or socket)")
+        if status.st_size > max_bytes:
+            raise _too_large(display_name(path), max_bytes)
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
     except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
+        raise InputError(f"{display_name(path)}: no such file") from None
     except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+        raise InputError(f"{display_name(path)}: cannot read ({error.strerror or error})") from None
+    except MemoryError:
+        raise InputError(f"{display_name(path)}: not enough memory to read it") from None
+    if len(data) > max_bytes:  # it grew while being read
+        raise _too_large(display_name(path), max_bytes)
+    return data
 
 
-def read_document(path: str, encoding: str = "utf-8") -> Document:
+def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Standard input's bytes (at most `max_bytes`), or `InputError` when it is closed, unreadable or larger."""
+    stream = sys.stdin
+    if stream is None or getattr(stream, "buffer", None) is None:
+        raise InputError("<stdin>: standard input is closed")
+    try:
+        data: bytes = stream.buffer.read(max_bytes + 1)
+    except (OSError, ValueError) as error:  # ValueError: a closed file object
+        raise InputError(f"<stdin>: cannot read ({getattr(error, 'strerror', None) or error})") from None
+    except MemoryError:
+        raise InputError("<stdin>: not enough memory to read it") from None
+    if len(data) > max_bytes:
+        raise _too_large("<stdin>", max_bytes)
+    return data
+
+
+def read_document(path: str, encoding: str = "utf-8", max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a file (or standard input for `-`) as a `Document`."""
     if path == STDIN:
-        return decode(sys.stdin.buffer.read(), STDIN, encoding)
-    return decode(read_bytes(path), path, encoding)
+        return decode(read_stdin(max_bytes), STDIN, encoding)
+    try:
+        data = read_bytes(path, max_bytes)
+    except NotRegularFileError as error:
+        raise NotRegularFileError(f"{error}; to check a stream, pipe it to respin and name it '-'") from None
+    return decode(data, path, encoding)
 
 
 def write_atomic(path: str | Path, data: bytes) -> None:

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import quote
 
 from respin import __version__
-from respin.files import STDIN, display_name
+from respin.files import STDIN, display_name, record_name
 from respin.finding import CONTEXT_SOURCES, Finding, LineIndex
 from respin.verdict import verdict_label
 
@@ -86,7 +86,7 @@ def jsonl_lines(path: str, content: str, findings: Sequence[Finding]) -> list[st
     """One JSON object a finding, each with its `path`."""
     lines = LineIndex(content)
     return [
-        json.dumps({"path": display_name(path), **finding_record(f, lines)}, ensure_ascii=False)
+        json.dumps({"path": record_name(path), **finding_record(f, lines)}, ensure_ascii=False)
         for f in findings
     ]
 
@@ -95,7 +95,7 @@ def file_record(path: str, content: str, findings: Sequence[Finding], spin_score
                 ) -> dict[str, Any]:
     """A file's json record: its path, its findings and, when it was computed, its `spin_score` (3 places)."""
     lines = LineIndex(content)
-    record: dict[str, Any] = {"path": display_name(path)}
+    record: dict[str, Any] = {"path": record_name(path)}
     if spin_score is not None:
         record["spin_score"] = rounded_score(spin_score)
     record["findings"] = [finding_record(f, lines) for f in findings]
@@ -126,7 +126,7 @@ def verdict_text_line(path: str, score: float) -> str:
 
 def verdict_jsonl_line(path: str, score: float, findings: int) -> str:
     """A file's summary for --format jsonl --verdict: `path`, `spin_score`, `findings` (no `start`: not a finding)."""
-    return json.dumps({"path": display_name(path), "spin_score": rounded_score(score), "findings": findings},
+    return json.dumps({"path": record_name(path), "spin_score": rounded_score(score), "findings": findings},
                       ensure_ascii=False)
 
 
@@ -137,7 +137,7 @@ def failed_verdict_message(score: float, threshold: float) -> str:
 def verdict_github_line(path: str, score: float, threshold: float | None = None) -> str:
     """A file-level annotation: an error when the score reaches `threshold`, else a notice giving it."""
     title = github_escape_property(f"respin {SPIN_SCORE_RULE}")
-    properties = f"file={github_escape_property(display_name(path))},title={title}"
+    properties = f"file={github_escape_property(record_name(path))},title={title}"
     if threshold is not None and reaches(score, threshold):
         return f"::error {properties}::{github_escape_data(failed_verdict_message(score, threshold))}"
     return f"::notice {properties}::{github_escape_data(f'spin score {score:.3f} ({verdict_label(score)})')}"
@@ -190,7 +190,7 @@ def github_lines(path: str, content: str, findings: Sequence[Finding]) -> list[s
     for finding in findings:
         line, column = lines.line_col(finding.start)
         end_line, end_column = lines.line_col(finding.end)
-        properties: list[tuple[str, object]] = [("file", display_name(path)), ("line", line)]
+        properties: list[tuple[str, object]] = [("file", record_name(path)), ("line", line)]
         if end_line == line:
             properties += [("col", column), ("endLine", end_line), ("endColumn", max(column, end_column - 1))]
         else:
@@ -295,7 +295,7 @@ class SarifLog:
         A score at or above `fail_spin_score` is also a result of rule `spin-score` on the file.
         """
         positions = _Utf16Positions(content)
-        location = artifact_location(display_name(path) if path != STDIN else path)
+        location = artifact_location(record_name(path) if path != STDIN else path)
         if spin_score is not None:
             self.artifacts.append({
                 "location": location, "roles": ["analysisTarget"],

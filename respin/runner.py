@@ -36,7 +36,16 @@ from typing import TYPE_CHECKING, Literal
 
 from respin import formats
 from respin.engine import Checker
-from respin.files import STDIN, BinaryInputError, Document, InputError, display_name, read_document, write_document
+from respin.files import (
+    DEFAULT_MAX_BYTES,
+    STDIN,
+    BinaryInputError,
+    Document,
+    InputError,
+    display_name,
+    read_document,
+    write_document,
+)
 from respin.finding import Finding
 from respin.fixer import apply, auto_decisions
 from respin.walk import Target
@@ -92,6 +101,8 @@ class Job:
     syntax: str | None = None
     #: check: also give each file its spin score (`with_verdict` sets it).
     verdict: bool = False
+    #: The largest input read (`respin.files.read_document`).
+    max_bytes: int = DEFAULT_MAX_BYTES
     #: The checker whose findings the spin score reads when `checker`'s threshold is above the one the
     #: verdict's weights were fitted at (None: the reported findings are the evidence).
     evidence: Checker | None = None
@@ -119,7 +130,14 @@ class Job:
     def run(self, target: Target, extra: ExtraFinder | None = None) -> FileResult:
         """Read, check and (for a fix) repair one file; input and output errors become the result's `error`."""
         try:
-            document = read_document(target.path, self.encoding)
+            return self._run(target, extra)
+        except MemoryError:  # the file is untouched: nothing is written before the check is complete
+            return FileResult(target.path, error=f"{display_name(target.path)}: not enough memory to check it "
+                                                 f"(lower --max-file-size, or check it in parts)")
+
+    def _run(self, target: Target, extra: ExtraFinder | None) -> FileResult:
+        try:
+            document = read_document(target.path, self.encoding, self.max_bytes)
         except BinaryInputError as error:
             if not target.named:
                 return FileResult(target.path, skipped=True)
@@ -145,7 +163,7 @@ class Job:
             try:
                 write_document(document, repaired)
             except OSError as error:  # the file is untouched: write_document is atomic
-                return replace(checked, error=f"{target.path}: cannot write ({error.strerror or error})")
+                return replace(checked, error=f"{display_name(target.path)}: cannot write ({error.strerror or error})")
         return fixed
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from respin.files import STDIN, Document, InputError, decode, read_bytes, write_document
+from respin.files import DEFAULT_MAX_BYTES, STDIN, Document, InputError, decode, read_bytes, write_document
 from respin.review.store import content_fingerprint
 
 
@@ -25,11 +25,11 @@ class OpenedDocument:
     fingerprint: str
 
 
-def open_document(path: str, encoding: str = "utf-8") -> OpenedDocument:
+def open_document(path: str, encoding: str = "utf-8", max_bytes: int = DEFAULT_MAX_BYTES) -> OpenedDocument:
     """Read a file for review, or raise `InputError` with the message `check` gives."""
     if path == STDIN:
         raise InputError("review edits files in place; it cannot read standard input")
-    data = read_bytes(path)
+    data = read_bytes(path, max_bytes)
     return OpenedDocument(decode(data, path, encoding), content_fingerprint(data))
 
 
