@@ -162,6 +162,21 @@ def test_markdown_mask_keeps_exactly_the_prose() -> None:
     )
 
 
+@pytest.mark.parametrize("marker", ["- ", "> ", "1. ", "* > "])
+@pytest.mark.parametrize("depth", [8, 10, 31, 32, 40, 120])
+def test_a_deeply_nested_markdown_line_never_turns_off_the_rest_of_the_file(
+        checker: Checker, marker: str, depth: int) -> None:
+    """markdown-it stops parsing after a block nested past its limit; respin reads such a line as text and
+    parses on after it, so every later line is still checked (it used to stop at about 10 "- ")."""
+    document = f"Intro the the.\n\n{marker * depth}item the the\n\n# Heading us makes\n\nplain the the\n"
+    found = check_document(document, checker, Syntax.MARKDOWN)
+    lines = LineIndex(document)
+    doubled = [lines.line_col(f.start)[0] for f in found if f.rule == "doubled-word"]
+    assert doubled == [1, 3, 7]
+    assert any(f.text == "us makes" for f in found)
+    assert len(masked_copy(document, Syntax.MARKDOWN)) == len(document)
+
+
 def test_markdown_spin_split_by_markup_is_not_fixed(checker: Checker) -> None:
     """A phrase interrupted by inline code, HTML or emphasis markers is not rewritten across them."""
     for document in ("Then us `x` makes moved.\n", "Then us <b>makes</b> moved.\n", "Then **us** makes moved.\n"):

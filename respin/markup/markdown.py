@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from markdown_it.rules_inline import StateInline
 
 _RECORDER = "respin.formats.recorder"
+#: markdown-it's nesting limit (its default is 20). A block nested deeper ends the parse of
+#: everything after it, so `scan_markdown` parses around such a block (see `_too_deep`).
+MAX_NESTING = 64
+#: A line's leading container markers ("- ", "1. ", "> "), skipped when a too-deep line is read as text.
+_CONTAINER_MARKERS = re.compile(r"[ \t]*(?:(?:[-+*]|\d{1,9}[.)]|>)(?:[ \t]+|$))*")
 #: Characters that start the inline markup recorded below (escapes, code, ~~, emphasis, links, images, <...>, &...;).
 _INLINE_MARKUP_START = re.compile(r"[\\`~*_\[!<&]")
 
@@ -87,7 +92,7 @@ def _markdown_parser() -> MarkdownIt:
     """CommonMark with tables and strikethrough; inline rules record the markup they consume."""
     from markdown_it import MarkdownIt, rules_inline
 
-    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
     md.disable("inline")  # the block parse only: inline content is parsed per token, with a recorder
     rules: dict[str, tuple[InlineRule, str]] = {
         "escape": (rules_inline.escape, "markup"),
@@ -212,20 +217,57 @@ def _to_source(spans: Iterable[Span], segments: Sequence[_Segment]) -> list[Span
     return mapped
 
 
+def _too_deep(tokens: Sequence[Any]) -> int | None:
+    """The line of the first block opened at markdown-it's last nesting level, if any.
+
+    Nothing fits inside such a block, and markdown-it then stops parsing: every
+    line after it would silently go unchecked.
+    """
+    for token in tokens:
+        if token.nesting == 1 and token.level >= MAX_NESTING - 1 and token.map is not None:
+            return int(token.map[0])
+    return None
+
+
 def scan_markdown(text: str) -> Scan:
-    """What is not prose in a Markdown document: everything but the text of inline content."""
+    """What is not prose in a Markdown document: everything but the text of inline content.
+
+    A line nested deeper than markdown-it's limit (`MAX_NESTING`; hostile or
+    broken input, such as forty "- " on one line) is read as plain text after its
+    markers, and the lines before and after it are parsed on their own, so no
+    part of the file goes unchecked because of a parser limit.
+    """
     lines = line_spans(text)
     source_lines = [text[start:end] for start, end in lines]
     front = _front_matter_lines(source_lines)
     parsed_lines = [""] * front + source_lines[front:]
     md = _markdown_parser()
-    env: dict[str, Any] = {}
-    tokens = md.parse("\n".join(parsed_lines), env)  # the same lines: markdown-it's line numbers are ours
-    references = env.get("references", {})
-
     prose: list[Span] = []
     literal: list[Span] = []
     opaque: list[Span] = []
+    first = 0
+    while first < len(parsed_lines):
+        env: dict[str, Any] = {}
+        # the lines before `first` are blanked, not dropped: markdown-it's line numbers stay ours
+        tokens = md.parse("\n".join([""] * first + parsed_lines[first:]), env)
+        deep = _too_deep(tokens)
+        if deep is None:
+            _collect(md, tokens, env, text, lines, prose, literal, opaque)
+            break
+        if deep > first:
+            tokens = md.parse("\n".join([""] * first + parsed_lines[first:deep]), env := {})
+            _collect(md, tokens, env, text, lines, prose, literal, opaque)
+        start, end = lines[deep]
+        prose.append((_CONTAINER_MARKERS.match(text, start, end).end(), end))  # type: ignore[union-attr]
+        first = deep + 1
+    masked = complement(merge_spans(prose), len(text))
+    return Scan(masked, literal, opaque)
+
+
+def _collect(md: MarkdownIt, tokens: Sequence[Any], env: dict[str, Any], text: str, lines: Sequence[Span],
+             prose: list[Span], literal: list[Span], opaque: list[Span]) -> None:
+    """Add the prose, literal and opaque source spans of one parse's tokens."""
+    references = env.get("references", {})
     row_cursor: dict[int, int] = {}  # a table row's line -> where its next cell is looked for
     for index, token in enumerate(tokens):
         if token.map is None:
@@ -252,5 +294,3 @@ def scan_markdown(text: str) -> Scan:
                 # (not "> " or an open code span): a phrase may run over it, as in plain text
                 if not contains(markup, markup_starts, newline) and not text[gap_start:gap_end].strip():
                     prose.append((gap_start, gap_end))
-    masked = complement(merge_spans(prose), len(text))
-    return Scan(masked, literal, opaque)
