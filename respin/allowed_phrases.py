@@ -51,7 +51,10 @@ class AllowedPhrases:
         if not self.folded:
             return AllowedSpans([])
         if self._matcher is None:
-            self._matcher = ahocorasick_rs.AhoCorasick(list(self.folded))
+            # a contiguous NFA builds in linear time; a DFA (the automatic choice for a few phrases)
+            # is quadratic in a long phrase: 21 s for one of 100k characters
+            self._matcher = ahocorasick_rs.AhoCorasick(
+                list(self.folded), implementation=ahocorasick_rs.Implementation.ContiguousNFA)
         folded = view.folded
         found = []
         for _, start, end in self._matcher.find_matches_as_indexes(folded.folded, overlapping=True):

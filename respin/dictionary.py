@@ -201,6 +201,12 @@ def dictionaries_dir() -> Path:
     return packaged if packaged.is_dir() else package.parent / "dictionaries"
 
 
+def _quoted(value: object, limit: int = 80) -> str:
+    """`repr` for messages, cut short: a dictionary line may be a whole book long."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 5]}...{text[-1]} ({len(str(value))} characters)"
+
+
 def parse_line(line: str, where: str = "<line>", allow_list: bool = False) -> Entry | None:
     """Parse one line; `None` for comments and blank lines. Raises `DictionaryError`.
 
@@ -216,9 +222,9 @@ def parse_line(line: str, where: str = "<line>", allow_list: bool = False) -> En
         raise DictionaryError(f"{where}: expected exactly one '{ARROW}'")
     key, rhs = body.split(ARROW)
     if key != key.lower():
-        raise DictionaryError(f"{where}: key {key!r} must be lower case")
+        raise DictionaryError(f"{where}: key {_quoted(key)} must be lower case")
     if "  " in key or not _KEY.match(key):
-        raise DictionaryError(f"{where}: key {key!r} is not a clean phrase")
+        raise DictionaryError(f"{where}: key {_quoted(key)} is not a clean phrase")
     if not rhs:
         raise DictionaryError(f"{where}: no suggestion")
     if allow_list:
@@ -231,11 +237,11 @@ def parse_line(line: str, where: str = "<line>", allow_list: bool = False) -> En
     else:
         suggestions, reason, autofix = items, "", True
     if any(not s for s in suggestions):
-        raise DictionaryError(f"{where}: empty suggestion in {rhs!r}")
+        raise DictionaryError(f"{where}: empty suggestion in {_quoted(rhs)}")
     if key in suggestions:
-        raise DictionaryError(f"{where}: {key!r} maps to itself")
+        raise DictionaryError(f"{where}: {_quoted(key)} maps to itself")
     if len(set(suggestions)) != len(suggestions):
-        raise DictionaryError(f"{where}: repeated suggestion in {rhs!r}")
+        raise DictionaryError(f"{where}: repeated suggestion in {_quoted(rhs)}")
     entry = Entry(key, tuple(suggestions), autofix, reason, conditions, 0)
     if entry.within and len(key.split()) < 2:
         raise DictionaryError(f"{where}: 'within' needs a key of two or more words")
@@ -245,7 +251,7 @@ def parse_line(line: str, where: str = "<line>", allow_list: bool = False) -> En
 def _parse_condition(text: str, where: str) -> Condition:
     match = _CONDITION.match(text.strip())
     if not match:
-        raise DictionaryError(f"{where}: bad condition {text!r}")
+        raise DictionaryError(f"{where}: bad condition {_quoted(text)}")
     if match.group(3):
         return Condition("within", distance=int(match.group(3)))
     if match.group(4):
@@ -392,7 +398,7 @@ def parse_user(path: str, text: str) -> UserDictionary:
             continue
         key = entry.key.replace("’", "'")  # the text is matched with its apostrophes straightened
         if key in first_at:
-            raise UserDictionaryError(path, f"{where}: key {key!r} already on line {first_at[key]}")
+            raise UserDictionaryError(path, f"{where}: key {_quoted(key)} already on line {first_at[key]}")
         first_at[key] = number
         entries.append(Entry(key, entry.suggestions, entry.autofix, entry.reason, entry.conditions, number))
     for entry in entries:
@@ -401,13 +407,13 @@ def parse_user(path: str, text: str) -> UserDictionary:
             if as_key == entry.key:
                 raise UserDictionaryError(
                     path,
-                    f"{path}:{entry.line}: suggestion {suggestion!r} differs from its key only in case; keys match "
+                    f"{path}:{entry.line}: suggestion {_quoted(suggestion)} differs from its key only in case; keys match "
                     f"any case, so the repaired text would be flagged again",
                 )
             if as_key in first_at:
                 raise UserDictionaryError(
                     path,
-                    f"{path}:{entry.line}: suggestion {suggestion!r} is itself a key of this file "
+                    f"{path}:{entry.line}: suggestion {_quoted(suggestion)} is itself a key of this file "
                     f"(line {first_at[as_key]}): fixing would leave a phrase it flags",
                 )
     spec = DictionarySpec(
@@ -427,7 +433,7 @@ def _user_category(path: str, given: tuple[str, int] | None) -> Category:
         return Category(value.lower())
     except ValueError:
         known = ", ".join(c.value for c in Category)
-        raise UserDictionaryError(path, f"{path}:{number}: unknown category {value!r} (known: {known})") from None
+        raise UserDictionaryError(path, f"{path}:{number}: unknown category {_quoted(value)} (known: {known})") from None
 
 
 def _user_confidence(path: str, given: tuple[str, int] | None) -> float:
@@ -439,5 +445,5 @@ def _user_confidence(path: str, given: tuple[str, int] | None) -> float:
     except ValueError:
         confidence = -1.0
     if not 0.0 <= confidence <= 1.0:
-        raise UserDictionaryError(path, f"{path}:{number}: confidence must be a number between 0 and 1, got {value!r}")
+        raise UserDictionaryError(path, f"{path}:{number}: confidence must be a number between 0 and 1, got {_quoted(value)}")
     return confidence

@@ -371,16 +371,28 @@ def _carry_case_repair(finding: Finding, case: Finding) -> Finding:
 
 
 def resolve_overlaps(findings: Sequence[Finding]) -> list[Finding]:
-    """Keep the longest, then most confident, of any overlapping findings; return in text order."""
+    """Keep the longest, then most confident, of any overlapping findings; return in text order.
+
+    Greedy in that rank order: a finding is kept unless it overlaps one kept
+    before it (an empty finding: unless it lies strictly inside one). What is
+    kept is marked in a byte array over the findings' distinct boundaries, so
+    a text with a million findings costs n log n (sorting), not n squared.
+    """
     ranked = sorted(findings, key=lambda f: (-(f.end - f.start), -f.confidence, f.start, f.rule))
-    starts: list[int] = []  # chosen spans, sorted by start; they never overlap each other
-    chosen: list[Finding] = []
-    for finding in ranked:
-        i = bisect.bisect_left(starts, finding.start)
-        if i < len(chosen) and chosen[i].start < finding.end:
+    boundaries = sorted({offset for f in findings for offset in (f.start, f.end)})
+    index = {offset: i for i, offset in enumerate(boundaries)}
+    taken = bytearray(len(boundaries))  # taken[i]: boundaries[i]..boundaries[i + 1] lies in a kept finding
+    kept_starts: set[int] = set()
+    chosen: list[tuple[int, int, Finding]] = []
+    for rank, finding in enumerate(ranked):
+        first, last = index[finding.start], index[finding.end]
+        if last > first:
+            if taken.find(1, first, last) != -1:
+                continue
+            taken[first:last] = b"\x01" * (last - first)
+            kept_starts.add(first)
+        elif first > 0 and taken[first - 1] and taken[first] and first not in kept_starts:
             continue
-        if i > 0 and chosen[i - 1].end > finding.start:
-            continue
-        starts.insert(i, finding.start)
-        chosen.insert(i, finding)
-    return chosen
+        chosen.append((finding.start, -rank, finding))  # at one offset, later-ranked (empty) findings first
+    chosen.sort(key=lambda item: item[:2])
+    return [finding for _, _, finding in chosen]

@@ -101,8 +101,11 @@ class PhraseIndex:
                     slots.setdefault(entry.key, ([], []))[0].append(rule)
         keys = list(slots)
         self._payloads = list(slots.values())
-        # Standard match kind with overlapping=True reports every key at every position.
-        self._matcher = ahocorasick_rs.AhoCorasick(keys) if keys else None
+        # Standard match kind with overlapping=True reports every key at every position. A contiguous
+        # NFA builds in time linear in the keys; the automatic choice may build a DFA, quadratic in a
+        # long key (a user dictionary's 100k-character line took 20 s).
+        self._matcher = ahocorasick_rs.AhoCorasick(
+            keys, implementation=ahocorasick_rs.Implementation.ContiguousNFA) if keys else None
 
     def find(self, text: str | TextView, document: TextView | None = None) -> list[Finding]:
         """Every phrase found in `text`; document conditions are tested on `document` (default: the text)."""

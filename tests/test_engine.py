@@ -7,6 +7,8 @@ import pickle
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from respin import Checker, apply, auto_decisions, check_text
 from respin.casing import carry_case
@@ -99,6 +101,33 @@ def test_resolve_overlaps_keeps_longest_then_most_confident() -> None:
     long_, short, other = make(0, 21, 0.6), make(6, 21, 0.95), make(6, 21, 0.7)
     assert resolve_overlaps([short, long_, other]) == [long_]
     assert resolve_overlaps([other, short]) == [short]
+
+
+def _resolve_overlaps_by_insertion(findings: list[Finding]) -> list[Finding]:
+    """The specification, as respin first wrote it: greedy in rank order over a sorted list (quadratic)."""
+    import bisect
+
+    ranked = sorted(findings, key=lambda f: (-(f.end - f.start), -f.confidence, f.start, f.rule))
+    starts: list[int] = []
+    chosen: list[Finding] = []
+    for finding in ranked:
+        i = bisect.bisect_left(starts, finding.start)
+        if (i < len(chosen) and chosen[i].start < finding.end) or (i > 0 and chosen[i - 1].end > finding.start):
+            continue
+        starts.insert(i, finding.start)
+        chosen.insert(i, finding)
+    return chosen
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 6), st.sampled_from([0.5, 0.7, 0.9]),
+                          st.sampled_from("ab")), max_size=30))
+def test_resolve_overlaps_matches_its_specification(spans: list[tuple[int, int, float, str]]) -> None:
+    """Same findings, same order as the insertion algorithm, empty findings and ties included."""
+    text = "x" * 50
+    findings = [Finding(start, start + length, text[start : start + length], ("y",), rule, Category.REPEAT,
+                        confidence, "m") for start, length, confidence, rule in spans]
+    assert resolve_overlaps(findings) == _resolve_overlaps_by_insertion(findings)
 
 
 def test_min_confidence_filters_before_overlaps() -> None:
