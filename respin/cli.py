@@ -239,6 +239,11 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--write", "-w", action="store_true", help="rewrite the files in place (atomically)")
     mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
     fix.add_argument(
+        "--force", action="store_true",
+        help="with --write, also replace read-only files and files with several hard links (which then no "
+             "longer share the new content); a symbolic link is always written through to its target",
+    )
+    fix.add_argument(
         "--min-confidence", type=_confidence, metavar="X",
         help=f"apply findings at or above this confidence (default: the config's fix-confidence, "
              f"else {DEFAULT_FIX_CONFIDENCE})",
@@ -480,7 +485,8 @@ def _results(options: argparse.Namespace, targets: Sequence[Target], checker: Ch
     counted for --stats."""
     workers = _workers(options, targets, grammar)
     extra = grammar.find if grammar.detector is not None else None
-    job = Job(checker, options.encoding, action, options.syntax, max_bytes=options.max_bytes)
+    job = Job(checker, options.encoding, action, options.syntax, max_bytes=options.max_bytes,
+              force=getattr(options, "force", False))
     if verdict:
         job = job.with_verdict()
     verb = "checking" if action == "check" else "fixing"

@@ -174,19 +174,94 @@ def read_document(path: str, encoding: str = "utf-8", max_bytes: int = DEFAULT_M
     return decode(data, path, encoding)
 
 
-def write_atomic(path: str | Path, data: bytes) -> None:
-    """Replace `path` with `data` so that readers see the old or the new file, never a half."""
-    import tempfile  # only writers pay for this import
+class WriteRefusedError(Exception):
+    """A file respin will not replace unless forced (read-only, or hard-linked); the message says why."""
 
-    target = Path(path)
-    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".respin")
+
+#: A temporary file of respin's own older than this, beside a file being written, was left by a killed run.
+STALE_TEMPORARY_SECONDS = 60.0
+_TEMPORARY_SUFFIX = ".respin"
+
+
+def write_atomic(path: str | Path, data: bytes, *, force: bool = False) -> None:
+    """Replace `path` with `data` so that readers see the old or the new file, never a half.
+
+    A symbolic link is written through: its target gets the new content and the
+    link stays a link. A file without its owner's write permission, or with
+    more than one hard link (replacing it would cut the others off from the new
+    content), is refused with `WriteRefusedError` unless `force`. The new bytes
+    are written to an unnamed temporary file (Linux `O_TMPFILE`) that gets a
+    name beside the target only for the instant before the rename, so a killed
+    run leaves nothing behind; elsewhere a named temporary file is used, and
+    such files of respin's own pattern left by a killed run are removed on the
+    next write beside them.
+    """
+    import stat
+
+    target = Path(os.path.realpath(path))
+    try:
+        status: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        status = None
+    if status is not None and not force:
+        if not status.st_mode & stat.S_IWUSR:
+            raise WriteRefusedError(f"{display_name(path)}: read-only; not written (--force writes it anyway)")
+        if status.st_nlink > 1:
+            raise WriteRefusedError(f"{display_name(path)}: has {status.st_nlink} hard links, which replacing it "
+                                    f"would break; not written (--force replaces it anyway)")
+    _remove_stale_temporaries(target)
+    mode = status.st_mode & 0o7777 if status is not None else None
+    if not _write_unnamed(target, data, mode):
+        _write_named(target, data, mode)
+
+
+def _temporary_name(target: Path) -> str:
+    return str(target.parent / f".{target.name}.{os.urandom(4).hex()}{_TEMPORARY_SUFFIX}")
+
+
+def _write_unnamed(target: Path, data: bytes, mode: int | None) -> bool:
+    """Write through an O_TMPFILE file linked in just before the rename; False when the system cannot."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None:
+        return False
+    try:
+        descriptor = os.open(target.parent, flag | os.O_WRONLY, 0o600)
+    except OSError:  # not Linux, or a file system without O_TMPFILE
+        return False
+    temporary = None
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
-        with contextlib.suppress(FileNotFoundError):  # a new file keeps mkstemp's private mode
-            os.chmod(temporary, target.stat().st_mode & 0o7777)
+            temporary = _temporary_name(target)
+            try:
+                os.link(f"/proc/self/fd/{handle.fileno()}", temporary)
+            except OSError:  # no /proc: fall back to a named temporary file
+                temporary = None
+                return False
+        os.replace(temporary, target)
+        return True
+    except BaseException:
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        raise
+
+
+def _write_named(target: Path, data: bytes, mode: int | None) -> None:
+    import tempfile  # only writers pay for this import
+
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=_TEMPORARY_SUFFIX)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if mode is not None:  # a new file keeps mkstemp's private mode
+                os.fchmod(handle.fileno(), mode)
+            os.fsync(handle.fileno())
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -194,6 +269,23 @@ def write_atomic(path: str | Path, data: bytes) -> None:
         raise
 
 
-def write_document(document: Document, text: str) -> None:
-    """Write `text` back to the document's file in its own encoding."""
-    write_atomic(document.path, document.encode(text))
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove `.NAME.*.respin` files beside `target` older than `STALE_TEMPORARY_SECONDS` (a killed run's)."""
+    import time
+
+    prefix = f".{target.name}."
+    try:
+        names = [n for n in os.listdir(target.parent) if n.startswith(prefix) and n.endswith(_TEMPORARY_SUFFIX)]
+    except OSError:
+        return
+    now = time.time()
+    for name in names:
+        leftover = target.parent / name
+        with contextlib.suppress(OSError):
+            if now - leftover.lstat().st_mtime > STALE_TEMPORARY_SECONDS:
+                leftover.unlink()
+
+
+def write_document(document: Document, text: str, *, force: bool = False) -> None:
+    """Write `text` back to the document's file in its own encoding (see `write_atomic`)."""
+    write_atomic(document.path, document.encode(text), force=force)

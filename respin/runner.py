@@ -42,6 +42,7 @@ from respin.files import (
     BinaryInputError,
     Document,
     InputError,
+    WriteRefusedError,
     display_name,
     read_document,
     write_document,
@@ -103,6 +104,8 @@ class Job:
     verdict: bool = False
     #: The largest input read (`respin.files.read_document`).
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: write: also replace read-only and hard-linked files (`respin.files.write_atomic`).
+    force: bool = False
     #: The checker whose findings the spin score reads when `checker`'s threshold is above the one the
     #: verdict's weights were fitted at (None: the reported findings are the evidence).
     evidence: Checker | None = None
@@ -161,7 +164,9 @@ class Job:
             return replace(fixed, output=document.encode(repaired))
         if fixed.changed:
             try:
-                write_document(document, repaired)
+                write_document(document, repaired, force=self.force)
+            except WriteRefusedError as error:
+                return replace(checked, error=str(error))
             except OSError as error:  # the file is untouched: write_document is atomic
                 return replace(checked, error=f"{display_name(target.path)}: cannot write ({error.strerror or error})")
         return fixed

@@ -148,3 +148,21 @@ def test_a_file_name_with_a_newline_stays_on_its_line(tmp_path: Path) -> None:
     assert '"path": "new\\nline.txt"' in respin(["check", "--format", "jsonl", "."], tmp_path).stdout
     assert display_name("plain.txt") == "plain.txt" == record_name("plain.txt")
     assert display_name('a\t"b"\\c') == '"a\\t\\"b\\"\\\\c"' and display_name("-") == "<stdin>"
+
+
+# --- what fix --write may replace -------------------------------------------------------------------
+
+
+def test_fix_write_refuses_a_read_only_file_unless_forced_and_writes_through_links(tmp_path: Path) -> None:
+    """A read-only file is one error line and exit 2 (the other files are still fixed); --force writes it."""
+    (tmp_path / "ro.txt").write_text(SPUN)
+    (tmp_path / "ro.txt").chmod(0o444)
+    (tmp_path / "t.txt").write_text(SPUN)
+    (tmp_path / "link.txt").symlink_to("t.txt")
+    result = respin(["fix", "--write", "-q", "ro.txt", "link.txt"], tmp_path)
+    assert result.returncode == 2 and result.stderr.strip() == (
+        "respin: ro.txt: read-only; not written (--force writes it anyway)")
+    assert (tmp_path / "ro.txt").read_text() == SPUN and (tmp_path / "t.txt").read_text() == "The cat sat.\n"
+    assert (tmp_path / "link.txt").is_symlink()
+    assert respin(["fix", "--write", "--force", "-q", "ro.txt"], tmp_path).returncode == 1
+    assert (tmp_path / "ro.txt").read_text() == "The cat sat.\n"

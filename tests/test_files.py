@@ -96,3 +96,59 @@ def test_latin1_document_is_written_back_in_latin1(tmp_path) -> None:
     document = read_document(str(path), "latin-1")
     write_document(document, document.text.replace("lait", "café"))
     assert path.read_bytes() == "caf\xe9 au caf\xe9".encode("latin-1")
+
+
+def test_a_symbolic_link_is_written_through_to_its_target(tmp_path) -> None:
+    """The link stays a link; its target gets the new content (as editors write)."""
+    target = tmp_path / "t.txt"
+    target.write_text("old")
+    (tmp_path / "link.txt").symlink_to("t.txt")
+    write_atomic(tmp_path / "link.txt", b"new")
+    assert (tmp_path / "link.txt").is_symlink() and target.read_bytes() == b"new"
+    assert sorted(os.listdir(tmp_path)) == ["link.txt", "t.txt"]
+
+
+def test_read_only_and_hard_linked_files_are_refused_unless_forced(tmp_path) -> None:
+    """Mode 444 (even for root) and a second hard link stop the write, leaving the file as it was."""
+    read_only = tmp_path / "ro.txt"
+    read_only.write_text("old")
+    read_only.chmod(0o444)
+    with pytest.raises(files.WriteRefusedError, match="ro.txt: read-only; not written"):
+        write_atomic(read_only, b"new")
+    assert read_only.read_text() == "old"
+    write_atomic(read_only, b"new", force=True)
+    assert read_only.read_text() == "new" and stat.S_IMODE(read_only.stat().st_mode) == 0o444
+    first = tmp_path / "h1.txt"
+    first.write_text("old")
+    os.link(first, tmp_path / "h2.txt")
+    with pytest.raises(files.WriteRefusedError, match="has 2 hard links"):
+        write_atomic(first, b"new")
+    assert (tmp_path / "h2.txt").read_text() == "old"
+
+
+@pytest.mark.parametrize("unnamed", [True, False])
+def test_either_way_of_writing_leaves_no_temporary_file(tmp_path, monkeypatch, unnamed: bool) -> None:
+    """With O_TMPFILE (Linux) or a named temporary file, only the target is left, with its mode."""
+    if not unnamed:
+        monkeypatch.setattr(files, "_write_unnamed", lambda *args: False)
+    elif not hasattr(os, "O_TMPFILE"):
+        pytest.skip("no O_TMPFILE here")
+    path = tmp_path / "a.txt"
+    path.write_text("old")
+    path.chmod(0o640)
+    write_atomic(path, b"new")
+    assert path.read_bytes() == b"new" and stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert os.listdir(tmp_path) == ["a.txt"]
+
+
+def test_a_killed_run_s_stale_temporary_files_are_removed_on_the_next_write(tmp_path) -> None:
+    """`.NAME.XXXX.respin` older than a minute beside NAME is a leftover: removed; a fresh one is not."""
+    path = tmp_path / "a.txt"
+    path.write_text("old")
+    stale, fresh = tmp_path / ".a.txt.1234abcd.respin", tmp_path / ".a.txt.5678ef01.respin"
+    stale.write_text("half")
+    fresh.write_text("another run's, being written")
+    old = os.stat(stale).st_mtime - 2 * files.STALE_TEMPORARY_SECONDS
+    os.utime(stale, (old, old))
+    write_atomic(path, b"new")
+    assert sorted(os.listdir(tmp_path)) == [fresh.name, "a.txt"]

@@ -42,7 +42,7 @@ from textual.widgets import Footer, Header, Static
 
 from respin import formats
 from respin.engine import Checker
-from respin.files import InputError, display_name
+from respin.files import InputError, WriteRefusedError, display_name
 from respin.finding import Category, Finding
 from respin.review.background import DeepCheck, DeepJob, DeepQueue
 from respin.review.disk import OpenedDocument, fingerprint_on_disk, open_document, save_document
@@ -777,6 +777,11 @@ class ReviewScreen(Screen[None]):
                 continue
             try:
                 written = save_document(review.document, review.repaired_text())
+            except WriteRefusedError as error:  # read-only or hard-linked: `fix --write --force` can write it
+                self.notify(str(error).replace("--force", "respin fix --write --force"), severity="error",
+                            timeout=10)
+                failed = True
+                continue
             except OSError as error:
                 self.notify(f"{name}: cannot write ({error.strerror or error})", severity="error", timeout=10)
                 failed = True
