@@ -44,6 +44,7 @@ from respin.rules import RULES
 from respin.runner import Action, FileResult, Job, WorkerError, run_files, usable_cores
 from respin.stats import RunStats
 from respin.walk import DEFAULT_INCLUDE, Expansion, GlobError, Globs, Selection, Target, expand
+from respin.workers import WorkerDied, WorkerFailed
 
 if TYPE_CHECKING:
     from respin.grammar import LanguageToolDetector
@@ -676,7 +677,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 grammar.detector.close()
     except UsageError as error:
         parser.exit(ExitCode.ERROR, f"respin: {error}\n")
-    except WorkerError as error:
+    except (WorkerError, WorkerDied, WorkerFailed) as error:
         print(f"respin: {error}", file=sys.stderr)
         return ExitCode.ERROR
     except MemoryError:

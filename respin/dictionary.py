@@ -407,7 +407,8 @@ def parse_user(path: str, text: str) -> UserDictionary:
             if as_key == entry.key:
                 raise UserDictionaryError(
                     path,
-                    f"{path}:{entry.line}: suggestion {_quoted(suggestion)} differs from its key only in case; keys match "
+                    f"{path}:{entry.line}: suggestion {_quoted(suggestion)} differs from its key only in case; "
+                    f"keys match "
                     f"any case, so the repaired text would be flagged again",
                 )
             if as_key in first_at:
@@ -433,7 +434,8 @@ def _user_category(path: str, given: tuple[str, int] | None) -> Category:
         return Category(value.lower())
     except ValueError:
         known = ", ".join(c.value for c in Category)
-        raise UserDictionaryError(path, f"{path}:{number}: unknown category {_quoted(value)} (known: {known})") from None
+        raise UserDictionaryError(path, f"{path}:{number}: unknown category {_quoted(value)} "
+                                        f"(known: {known})") from None
 
 
 def _user_confidence(path: str, given: tuple[str, int] | None) -> float:
@@ -445,5 +447,6 @@ def _user_confidence(path: str, given: tuple[str, int] | None) -> float:
     except ValueError:
         confidence = -1.0
     if not 0.0 <= confidence <= 1.0:
-        raise UserDictionaryError(path, f"{path}:{number}: confidence must be a number between 0 and 1, got {_quoted(value)}")
+        raise UserDictionaryError(path, f"{path}:{number}: confidence must be a number between 0 and 1, "
+                                        f"got {_quoted(value)}")
     return confidence

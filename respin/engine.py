@@ -314,20 +314,19 @@ def _can_fork() -> bool:
 
 
 def _find_in_chunks(text: str, checker: Checker, jobs: int, facts: dict[str, object]) -> list[Finding]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    """The text's chunks checked in this process and forked workers (`respin.workers`: a dead worker ends
+    the check with `WorkerDied`, never a hang)."""
+    from respin.workers import ordered_map
 
     chunks = chunk_bounds(text, jobs)
     if len(chunks) < 2:  # no blank line to cut at: one piece
         return _find(TextView(text), checker, None, facts)
     _ = checker.phrase_index, checker.lexicon.counts  # load before forking: the workers share them
-    context = multiprocessing.get_context("fork")  # fork: initargs are inherited, not pickled
-    initargs = (text, checker, facts)
-    with ProcessPoolExecutor(len(chunks) - 1, context, initializer=_start_worker, initargs=initargs) as pool:
-        futures = [pool.submit(_worker_find, bounds) for bounds in chunks[1:]]
-        found = _find_in_chunk(text, checker, chunks[0], facts)  # this process takes the first chunk itself
-        for future in futures:
-            found.extend(future.result())
+    found: list[Finding] = []
+    for chunk_findings in ordered_map(_worker_find, chunks, len(chunks) - 1,
+                                      run_here=lambda bounds: _find_in_chunk(text, checker, bounds, facts),
+                                      initializer=_start_worker, initargs=(text, checker, facts)):
+        found.extend(chunk_findings)
     return found
 
 

@@ -237,9 +237,7 @@ def _write_unnamed(target: Path, data: bytes, mode: int | None) -> bool:
                 os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
             temporary = _temporary_name(target)
-            try:
-                os.link(f"/proc/self/fd/{handle.fileno()}", temporary)
-            except OSError:  # no /proc: fall back to a named temporary file
+            if not _link_descriptor(handle.fileno(), temporary):
                 temporary = None
                 return False
         os.replace(temporary, target)
@@ -249,6 +247,20 @@ def _write_unnamed(target: Path, data: bytes, mode: int | None) -> bool:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
         raise
+
+
+def _link_descriptor(descriptor: int, name: str) -> bool:
+    """Give an O_TMPFILE file a name: linkat(2) of its /proc/self/fd link, followed (os.link does not follow
+    it on Linux, and fails across devices)."""
+    try:
+        import ctypes
+
+        at_fdcwd, at_symlink_follow = -100, 0x400
+        linkat = ctypes.CDLL(None, use_errno=True).linkat
+        source = f"/proc/self/fd/{descriptor}".encode()
+        return bool(linkat(at_fdcwd, source, at_fdcwd, os.fsencode(name), at_symlink_follow) == 0)
+    except (OSError, AttributeError):  # no libc linkat
+        return False
 
 
 def _write_named(target: Path, data: bytes, mode: int | None) -> None:

@@ -27,12 +27,9 @@ from __future__ import annotations
 
 import copy
 import os
-import signal
-import sys
 from collections.abc import Callable, Generator, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from respin import formats
 from respin.engine import Checker
@@ -50,9 +47,6 @@ from respin.files import (
 from respin.finding import Finding
 from respin.fixer import apply, auto_decisions
 from respin.walk import Target
-
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
 
 #: What a job does with each file: report findings, or repair it (rewrite it, print a diff, print it).
 Action = Literal["check", "write", "diff", "print"]
@@ -227,89 +221,41 @@ def run_files(targets: Sequence[Target], job: Job, workers: int = 1,
 
 
 def _run_pooled(targets: Sequence[Target], job: Job, workers: int) -> Iterator[FileResult]:
-    """`workers` processes at work: this one and `workers - 1` in a pool, results in input order.
+    """`workers` processes at work: this one and `workers - 1` workers (`respin.workers`), results in input order.
 
-    The files go to the pool in chunks, all submitted at once. Rather than wait for the next
-    chunk in order, this process takes a chunk no pool process has started yet (it cancels it
-    in the pool), the earliest such, checks it itself and keeps its results until their turn:
-    work is shared out as it goes, and this process, whose resources are loaded already, is
-    busy whenever there is work left.
+    The files go out in chunks; this process checks the earliest chunk no worker
+    has started whenever it would otherwise wait. A worker that dies (killed, out
+    of memory) stops the run with `WorkerError` at once, never a hang.
     """
-    from concurrent.futures.process import BrokenProcessPool
+    from respin.workers import WorkerDied, WorkerFailed, ordered_map
 
     size = max(1, min(MAX_CHUNK, len(targets) // (workers * 4)))
     chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
     here = job.in_one_process()  # the files are the unit of parallel work: no pool for one file inside this one
-    with _worker_pool(job, workers - 1) as pool:
-        try:
-            futures = [pool.submit(_run_chunk_in_worker, chunk) for chunk in chunks]
-            done_here: dict[int, list[FileResult]] = {}
-            candidate = 0  # chunks before this one have been started by the pool or taken here
-            for index, future in enumerate(futures):
-                while index not in done_here and not future.done():
-                    candidate = max(candidate, index)
-                    while candidate < len(futures) and (candidate in done_here or not futures[candidate].cancel()):
-                        candidate += 1
-                    if candidate == len(futures):  # nothing left to take: wait for the pool
-                        break
-                    done_here[candidate] = [here.run(target) for target in chunks[candidate]]
-                yield from done_here.pop(index) if index in done_here else future.result()
-        except BrokenProcessPool as error:
-            raise WorkerError(
-                "a worker process stopped unexpectedly (out of memory, or killed); run again with --jobs 1 "
-                "to check the files in one process"
-            ) from error
+    _ = job.checker.phrase_index, job.checker.lexicon.counts  # loaded once here: forked workers share them
+    try:
+        for results in ordered_map(_run_chunk_in_worker, chunks, workers - 1,
+                                   run_here=lambda chunk: [here.run(target) for target in chunk],
+                                   initializer=_start_worker, initargs=(job,)):
+            yield from results
+    except WorkerDied as error:
+        raise WorkerError(
+            "a worker process stopped unexpectedly (out of memory, or killed); run again with --jobs 1 "
+            "to check the files in one process"
+        ) from error
+    except WorkerFailed as error:
+        raise WorkerError(f"a worker process failed:\n{error}") from error
 
 
-# The job a pool worker runs, set once per worker process by `_start_worker`.
+# The job a worker runs, set once per worker process by `_start_worker`.
 _worker_job: Job | None = None
 
 
 def _start_worker(job: Job) -> None:
-    global _worker_job  # noqa: PLW0603 - per-process state of a pool worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
+    global _worker_job  # noqa: PLW0603 - per-process state of a worker
     _worker_job = job.in_one_process()  # the files are the unit of parallel work: no pool inside a worker
 
 
 def _run_chunk_in_worker(chunk: Sequence[Target]) -> list[FileResult]:
     assert _worker_job is not None, "called outside a worker started by run_files"
     return [_worker_job.run(target) for target in chunk]
-
-
-@contextmanager
-def _worker_pool(job: Job, workers: int) -> Iterator[ProcessPoolExecutor]:
-    """A process pool for `job`; on an early exit (Ctrl-C, a closed pipe) its workers are ended at once."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    if method == "fork":  # load once here: forked workers share the loaded resources instead of each loading them
-        _ = job.checker.phrase_index, job.checker.lexicon.counts
-    sys.stdout.flush()  # a forked worker must not inherit and repeat buffered output
-    sys.stderr.flush()
-    pool = ProcessPoolExecutor(workers, multiprocessing.get_context(method), initializer=_start_worker,
-                               initargs=(job,))
-    try:
-        yield pool
-    except BaseException:
-        _end_workers(pool)
-        raise
-    pool.shutdown(wait=True)
-
-
-def _end_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the pool and its worker processes now, rather than after the chunks they are working on."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
-    if terminate is not None:
-        terminate()
-        return
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # before 3.14: no public way
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(timeout=5)
-    # The pool's manager thread sees its workers gone and stops; waiting for it here keeps it from
-    # racing the interpreter's exit (which would print "Bad file descriptor" from a closed pipe).
-    pool.shutdown(wait=True)

@@ -56,8 +56,8 @@ def test_a_config_file_that_is_not_utf8_is_named(tmp_path: Path, name: str) -> N
 def test_a_closed_standard_input_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     """`respin check - <&-`: Python sets sys.stdin to None; respin says so."""
     started_with_fd0_closed = "import os, subprocess, sys; os.close(0); sys.exit(subprocess.call(sys.argv[1:]))"
-    result = subprocess.run([sys.executable, "-c", started_with_fd0_closed, sys.executable, "-m", "respin", "check", "-"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run([sys.executable, "-c", started_with_fd0_closed, sys.executable, "-m", "respin",
+                             "check", "-"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
     assert_one_line_error(result, "<stdin>", "standard input is closed")
 
 

@@ -113,7 +113,7 @@ def test_read_only_and_hard_linked_files_are_refused_unless_forced(tmp_path) -> 
     read_only = tmp_path / "ro.txt"
     read_only.write_text("old")
     read_only.chmod(0o444)
-    with pytest.raises(files.WriteRefusedError, match="ro.txt: read-only; not written"):
+    with pytest.raises(files.WriteRefusedError, match=r"ro\.txt: read-only; not written"):
         write_atomic(read_only, b"new")
     assert read_only.read_text() == "old"
     write_atomic(read_only, b"new", force=True)
@@ -133,6 +133,8 @@ def test_either_way_of_writing_leaves_no_temporary_file(tmp_path, monkeypatch, u
         monkeypatch.setattr(files, "_write_unnamed", lambda *args: False)
     elif not hasattr(os, "O_TMPFILE"):
         pytest.skip("no O_TMPFILE here")
+    else:  # the unnamed way must be the one taken
+        monkeypatch.setattr(files, "_write_named", lambda *args: pytest.fail("fell back to a named temporary"))
     path = tmp_path / "a.txt"
     path.write_text("old")
     path.chmod(0o640)
