@@ -135,3 +135,15 @@ def test_fix_write_failure_is_reported_and_file_untouched(tmp_path: Path, monkey
     assert f"{article}: cannot write (Permission denied)" in capsys.readouterr().err
     assert article.read_text(encoding="utf-8") == "Prices rose when you look at the data.\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+def test_the_readme_user_dictionary_example_is_the_fixture_as_it_runs() -> None:
+    """The README shows config-user-dictionary's files and the output its test checks, verbatim."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    case = ROOT / "fixtures" / "cli" / "config-user-dictionary"
+    shown_output = readme.split("$ respin check article.txt\n", 1)[1].split("```", 1)[0]
+    assert shown_output == (case / "stdout").read_text(encoding="utf-8")
+    assert (case / "cmd").read_text().split() == ["check", "article.txt"]
+    assert (case / "house-style.txt").read_text(encoding="utf-8") in readme
+    for line in (case / "wire-desk.txt").read_text(encoding="utf-8").splitlines():
+        assert line.startswith("#") or line in readme
