@@ -54,6 +54,8 @@ Action = Literal["check", "write", "diff", "print"]
 ExtraFinder = Callable[[str], list[Finding]]
 #: Most files sent to a worker at once: larger chunks cost less in messages, smaller ones stream sooner.
 MAX_CHUNK = 8
+#: `fix` checks the repaired text again at most this many times in all, to reach a text it leaves alone.
+MAX_FIX_ROUNDS = 4
 
 
 class WorkerError(Exception):
@@ -150,7 +152,7 @@ class Job:
             score = self.spin_score(text, syntax, findings, extra_found) if self.verdict else None
             return replace(checked, text=text, findings=tuple(findings), spin_score=score)
         decisions = auto_decisions(findings, self.checker.min_confidence)
-        repaired = apply(text, findings, decisions)
+        repaired = settle(apply(text, findings, decisions), self.checker, syntax) if decisions else text
         fixed = replace(checked, findings=tuple(findings[i] for i in sorted(decisions)), changed=repaired != text)
         if self.action == "diff":
             return replace(fixed, output="".join(unified_diff(document, repaired)))
@@ -183,6 +185,27 @@ def _size(document: Document) -> int:
         return os.stat(document.path).st_size
     except OSError:
         return len(document.encode(document.text))
+
+
+def settle(repaired: str, checker: Checker, syntax: formats.Syntax = formats.Syntax.TEXT) -> str:
+    """Check a repaired text again and apply what is found, until nothing is (`MAX_FIX_ROUNDS` in all).
+
+    One repair can reveal another ("attemptedto attemptedto" -> "attemptedto" ->
+    "attempted to"), so a single pass would leave work for the next `fix`: fixing
+    is idempotent only at a fixed point. The later rounds leave the language
+    model out (`deep`): they look for what the first repairs revealed, not for
+    a second opinion, and must not cost a second pass of the model.
+    """
+    if checker.deep:
+        checker = copy.copy(checker)
+        checker.deep = False
+    for _ in range(MAX_FIX_ROUNDS - 1):
+        findings = formats.check_document(repaired, checker, syntax)
+        decisions = auto_decisions(findings, checker.min_confidence)
+        if not decisions:
+            break
+        repaired = apply(repaired, findings, decisions)
+    return repaired
 
 
 def unified_diff(document: Document, repaired: str) -> Iterator[str]:
