@@ -85,7 +85,7 @@ def test_config_files_load_or_fail_with_a_config_error(tmp_path_factory: pytest.
 TOML_VALUES = st.sampled_from(['0.5', '2', 'true', '"x"', '["a", 1]', '[]', '{a = 1}', '-1', '"http://h"', 'nan'])
 
 
-@given(pairs=st.lists(st.tuples(st.sampled_from(sorted(config._KEYS) + ["other"]), TOML_VALUES), max_size=6))
+@given(pairs=st.lists(st.tuples(st.sampled_from([*sorted(config._KEYS), "other"]), TOML_VALUES), max_size=6))
 @settings(max_examples=300, deadline=None)
 def test_config_keys_with_any_value_load_or_fail_with_a_config_error(
         tmp_path_factory: pytest.TempPathFactory, pairs: list[tuple[str, str]]) -> None:
