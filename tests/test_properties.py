@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from respin import Checker, apply, auto_decisions, check_text, config
 from respin.dictionary import DictionaryError, UserDictionaryError, load_user, parse_line
+from respin.formats import Syntax, masked_copy
 from respin.runner import settle
 
 SPUN_PIECES = [
@@ -118,3 +119,13 @@ def test_user_dictionaries_load_or_fail_with_their_own_error(tmp_path_factory: p
         load_user(str(path))
     except UserDictionaryError as error:
         assert "house.txt" in str(error)
+
+
+@pytest.mark.parametrize("syntax", list(Syntax))
+@given(text=st.text(max_size=400) | texts)
+@settings(max_examples=300, deadline=None)
+def test_scanners_take_any_text_and_keep_its_length_and_line_breaks(syntax: Syntax, text: str) -> None:
+    """No exception escapes a scanner; the masked copy keeps every offset (its length and line breaks)."""
+    masked = masked_copy(text, syntax)
+    assert len(masked) == len(text)
+    assert [i for i, ch in enumerate(masked) if ch in "\r\n"] == [i for i, ch in enumerate(text) if ch in "\r\n"]
