@@ -166,3 +166,18 @@ def test_fix_write_refuses_a_read_only_file_unless_forced_and_writes_through_lin
     assert (tmp_path / "link.txt").is_symlink()
     assert respin(["fix", "--write", "--force", "-q", "ro.txt"], tmp_path).returncode == 1
     assert (tmp_path / "ro.txt").read_text() == "The cat sat.\n"
+
+
+def test_running_out_of_memory_on_a_file_is_an_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """MemoryError while checking a file is exit 2 and one line naming it, not a traceback exiting 1."""
+    from respin import cli, formats
+
+    def exhausted(*args: object, **kwargs: object) -> None:
+        raise MemoryError
+
+    (tmp_path / "huge.txt").write_text(SPUN)
+    monkeypatch.setattr(formats, "check_document", exhausted)
+    assert cli.main(["check", "--jobs", "1", str(tmp_path / "huge.txt")]) == 2
+    assert capsys.readouterr().err.strip() == (f"respin: {tmp_path / 'huge.txt'}: not enough memory to check it "
+                                               f"(lower --max-file-size, or check it in parts)")
