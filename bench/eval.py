@@ -80,7 +80,11 @@ G. The context tier (`--context` adds it, `--context-only` runs it alone): a
    report half of the corpus (`bench.split`: whatever is fitted on bbc-dev is
    fitted on the other half), clean and spun by each of `--context-spinners`
    (default word, phrase, wordnet, insertion; `--rate`, `--seed` as in B).
-   Each text is checked once; every figure comes from those findings. Per
+   Each text is checked once, with the tier reporting from the lowest
+   threshold of the curve (`respin.context.REPORT_FROM` lowered to 0.5 for the
+   run), and every figure comes from those findings; the per-spinner,
+   per-source and clean figures count the findings from the tier's own
+   `REPORT_FROM` (0.8), as `check --deep` reports them. Per
    spinner, for findings of category `context` alone and for all findings:
    precision, recall, restored wording and word error reduction as in B, the
    fixes being the findings at or above `--fix-confidence`, each replaced by
@@ -96,7 +100,8 @@ G. The context tier (`--context` adds it, `--context-only` runs it alone): a
    (`metrics.auroc`) of its scores on the spun articles (each kind, and all
    together) against the clean ones; otherwise a note. Time of the deep check
    per text (clean and spun): mean, median, and per 700 words; the language
-   model is loaded before timing starts.
+   model is loaded before timing starts. (Reporting from 0.5, the tier re-reads
+   a few more sites than `check --deep` does: `bench.deep_speed` times that.)
 
 The table's header prints the settings of the two Checkers. `--checker-arg
 KEY=VALUE` (repeatable) passes a keyword argument to `respin.Checker` for every
@@ -118,7 +123,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -422,6 +427,11 @@ class Checked:
     spin: Spin | None
     findings: list[Finding]
     seconds: float
+    #: G: the findings with the context tier reporting from the curve's lowest threshold (default: `findings`)
+    curve: list[Finding] | None = None
+
+    def on_the_curve(self) -> Checked:
+        return self if self.curve is None else replace(self, findings=self.curve, curve=None)
 
     @property
     def text(self) -> str:
@@ -519,15 +529,31 @@ def evaluate_context(report_half: Sequence[Path], check_settings: dict, fix_conf
 
     `report_half` are the paths of the report half; `limit` of them, evenly spaced, are read.
     """
+    from respin import context
+
     articles = [read_article(path) for path in metrics.spread(report_half, limit)]
     checker = Checker(**{**check_settings, "deep": True})
     load_seconds = warm_up_model()
+    reported_from = context.REPORT_FROM
+    context.REPORT_FROM = min(CURVE_THRESHOLDS)  # the curve goes below where the tier reports
+    try:
+        return _evaluate_context(articles, checker, load_seconds, reported_from, len(report_half), fix_confidence,
+                                 seed, rate, kinds, show_fp, out, notes)
+    finally:
+        context.REPORT_FROM = reported_from
+
+
+def _evaluate_context(articles: Sequence[Article], checker: Checker, load_seconds: float | None,
+                      reported_from: float, report_half_articles: int, fix_confidence: float, seed: int,
+                      rate: float, kinds: Sequence[str], show_fp: int, out: list[str], notes: list[str]) -> dict:
 
     def check(article: Article, spin: Spin | None) -> Checked:
         text = article.text if spin is None else spin.text
         started = time.perf_counter()
         found = check_text(text, checker)
-        return Checked(article, spin, found, time.perf_counter() - started)
+        seconds = time.perf_counter() - started
+        reported = [f for f in found if not is_context(f) or f.confidence >= reported_from]
+        return Checked(article, spin, reported, seconds, curve=found)
 
     clean = [check(a, None) for a in articles]
     if show_fp:
@@ -547,12 +573,14 @@ def evaluate_context(report_half: Sequence[Path], check_settings: dict, fix_conf
             continue
         spun[kind] = [check(a, spin_article(a, kind, seed, rate, source)) for a in articles]
     all_spun = [c for checked in spun.values() for c in checked]
+    curve_spun, curve_clean = [c.on_the_curve() for c in all_spun], [c.on_the_curve() for c in clean]
     spin_score = load_spin_score()
     if spin_score is None:
         notes.append("G: no document verdict (respin.verdict.spin_score not found): its AUROC is skipped")
     return {
         "half": split.REPORT,
-        "report_half_articles": len(report_half),
+        "report_half_articles": report_half_articles,
+        "reported_from": reported_from,
         "articles": len(articles),
         "article_names": [a.name for a in articles],
         "checker": describe_checker(checker),
@@ -562,8 +590,8 @@ def evaluate_context(report_half: Sequence[Path], check_settings: dict, fix_conf
         "spinners": {kind: {scope: scope_figures(checked, scope, 0.0, fix_confidence) for scope in SCOPES}
                      for kind, checked in spun.items()},
         "sources": source_figures(all_spun),
-        "curve": [{"threshold": t, **{scope: scope_figures(all_spun, scope, t, t) for scope in SCOPES},
-                   **{f"clean_{scope}": false_flags(clean, scope, t) for scope in SCOPES}}
+        "curve": [{"threshold": t, **{scope: scope_figures(curve_spun, scope, t, t) for scope in SCOPES},
+                   **{f"clean_{scope}": false_flags(curve_clean, scope, t) for scope in SCOPES}}
                   for t in CURVE_THRESHOLDS],
         "clean": {scope: false_flags(clean, scope) for scope in SCOPES},
         "verdict": None if spin_score is None else verdict_figures(spun, clean, spin_score),

@@ -618,6 +618,7 @@ def _report_corpus(tmp_path, count: int) -> tuple:
 def test_context_section_scores_scopes_sources_thresholds_clean_text_and_verdict(tmp_path, monkeypatch) -> None:
     """Section G on a fake deep check: every figure from hand-countable findings; WordNet missing is a note."""
     from bench.wordnet import WordNetMissing
+    from respin import context as context_module
 
     corpus, names = _report_corpus(tmp_path, 3)
 
@@ -638,13 +639,15 @@ def test_context_section_scores_scopes_sources_thresholds_clean_text_and_verdict
     context, everything = g["spinners"]["word"]["context"], g["spinners"]["word"]["all"]
     # 15 substitutions an article (every eligible word of TEXT after its title), all flagged
     assert context["substitutions"] == 30 and context["recall"] == 1.0
-    # 2 dogs an article (title and text) flagged too, never a substitution
-    assert context["findings"] == 30 + 4 and context["true_findings"] == 30
-    assert everything["findings"] == 30 + 4 + 2  # and the fox, by a dictionary
+    # 2 dogs an article (title and text) flagged too at 0.55, never a substitution: below where the tier
+    # reports (0.8), so only the curve, which the tier reports for from 0.5 during the run, counts them
+    assert g["reported_from"] == context_module.REPORT_FROM == 0.8
+    assert context["findings"] == 30 and context["true_findings"] == 30
+    assert everything["findings"] == 30 + 2  # and the fox, by a dictionary
     # fixes at >= 0.8: every substitution put back, the dogs left alone
     assert context["restored_rate"] == 1.0 and context["word_error_reduction"] == 1.0
-    assert set(g["sources"]) == {"context-thesaurus", "context-model"}
-    assert g["sources"]["context-thesaurus"]["precision"] == 1.0 and g["sources"]["context-model"]["precision"] == 0.0
+    assert set(g["sources"]) == {"context-thesaurus"}  # the dogs' context-model findings are below 0.8
+    assert g["sources"]["context-thesaurus"]["precision"] == 1.0
     curve = {point["threshold"]: point for point in g["curve"]}
     assert [p["threshold"] for p in g["curve"]] == list(bench_eval.CURVE_THRESHOLDS)
     assert curve[0.5]["context"]["findings"] == 34 and curve[0.6]["context"]["findings"] == 30
@@ -652,12 +655,11 @@ def test_context_section_scores_scopes_sources_thresholds_clean_text_and_verdict
     assert curve[0.95]["context"]["findings"] == 0 and curve[0.95]["context"]["precision"] is None
     assert curve[0.5]["clean_context"]["findings"] == 4 and curve[0.6]["clean_context"]["findings"] == 0
     clean = g["clean"]
-    assert clean["context"]["findings"] == 4 and clean["context"]["on_headlines"] == 2
-    assert clean["all"]["findings"] == 6
-    assert clean["context"]["per_1000_words"] == 1000 * 4 / clean["context"]["words"]
+    assert clean["context"]["findings"] == 0 and clean["context"]["on_headlines"] == 0
+    assert clean["all"]["findings"] == 2
     assert g["verdict"]["word"]["auroc"] == 1.0 and g["verdict"]["all"]["spun"] == 2
     assert g["timing"]["texts"] == 4 and g["timing"]["model_load_seconds"] is None
-    assert out[0].startswith("--- G: first 3") and len(out) == 4 and "Headline of the [[dog]]" in out[1]
+    assert out[0].startswith("--- G: first 3") and len(out) == 3 and "[[fox]]" in out[1]  # as reported: no dogs
     rows = bench_eval.context_rows(g)
     assert "fitted on the fit half, reported on the report half (2 of its 3 articles" in rows[0][2]
 
