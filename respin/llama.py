@@ -165,6 +165,35 @@ class LlamaScorer:
             x = x + self._mlp(x, block)
         return self._rms_norm(x, self.norm), cache
 
+    def packed_hidden_states(self, sequences: Sequence[Sequence[int]]) -> list[torch.Tensor]:
+        """The final normed hidden states of several token sequences read in one pass, one tensor each.
+
+        The sequences are packed end to end into one row; positions restart at
+        each, and an attention mask keeps each to its own earlier tokens, so each
+        reads exactly as if alone, and no padding is computed. (The mask costs
+        attention over the whole pack: keep packs to a few hundred tokens.)
+        """
+        config = self.config
+        lengths = [len(tokens) for tokens in sequences]
+        total = sum(lengths)
+        segment = torch.repeat_interleave(torch.arange(len(lengths)), torch.tensor(lengths))
+        starts = torch.tensor([0, *lengths[:-1]]).cumsum(0)
+        index = torch.arange(total)
+        cos, sin = self._rope(index - starts[segment])
+        allowed = (segment[None, :] == segment[:, None]) & (index[None, :] <= index[:, None])
+        repeat = config.heads // config.kv_heads
+        x = F.embedding(torch.tensor([t for tokens in sequences for t in tokens])[None], self.embed)
+        for block in self.blocks:
+            q, k, v = self._qkv(x, block, cos, sin)
+            if repeat > 1:
+                k = k.repeat_interleave(repeat, dim=1)
+                v = v.repeat_interleave(repeat, dim=1)
+            attended = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)
+            attended = attended.transpose(1, 2).reshape(1, total, config.heads * config.head_dim)
+            x = x + F.linear(attended, block["self_attn.o_proj"])
+            x = x + self._mlp(x, block)
+        return list(self._rms_norm(x, self.norm)[0].split(lengths))
+
     def continuation_states(self, cache: list[tuple[torch.Tensor, torch.Tensor]], rows: torch.Tensor,
                             prefix_lengths: torch.Tensor, continuations: Sequence[Sequence[int]]
                             ) -> list[torch.Tensor]:

@@ -39,7 +39,7 @@ Scoring: each text is tokenized without special tokens and preceded by
 `<|endoftext|>` (SmolLM2's document separator), so its first token is scored
 too; the NLL of a text is the sum, in nats, of `-log p(token | preceding
 tokens)` over its tokens (0.0 for an empty text). Texts are scored in batches,
-right-padded (the causal mask keeps padding out of every real token's view), under `torch.inference_mode()` in float32;
+packed end to end into one sequence (a mask keeps each text to its own tokens; nothing is padded), under `torch.inference_mode()` in float32;
 a text's score does not depend on the batch it is in beyond float rounding
 (`tests/test_lm.py` checks 1e-4). A summed NLL grows with length, so compare
 texts that differ only in a short span, as `substitution_gain` does.
@@ -80,8 +80,8 @@ START_TOKEN = "<|endoftext|>"
 #: Environment variables: cache folder (or "off"), and thread count.
 ENV_CACHE = "RESPIN_LM_CACHE"
 ENV_THREADS = "RESPIN_LM_THREADS"
-#: Most padded token positions in one forward pass (the logits take 4 * 49,152 bytes each).
-MAX_BATCH_TOKENS = 1024
+#: Most tokens packed into one forward pass (attention over a pack grows with its square).
+MAX_BATCH_TOKENS = 512
 #: Bump when the cache's layout or the conversion changes, so that old caches are not read.
 CACHE_FORMAT = 3
 #: What a complete cache folder holds.
@@ -340,30 +340,28 @@ class LanguageModel:
             return scores
 
     def _score(self, sequences: list[list[int]]) -> list[float]:
-        """Summed NLL of each token sequence after its first token: one right-padded forward pass.
+        """Summed NLL of each token sequence after its first token: the sequences packed into one pass.
 
-        The NLL of a token is logsumexp(logits) - its logit (what cross-entropy computes), taken row by row:
-        a whole batch's log-softmax would hold two more copies of its logits (200 MB each at 1024 tokens).
+        Only the rows whose next token is real go through the output projection, all
+        at once; the NLL of a token is logsumexp(logits) - its logit (what
+        cross-entropy computes), without a log-softmax copy of the logits.
         """
         torch = self._torch
-        width = max(len(s) for s in sequences)
-        if width < 2:
+        scored = [s for s in sequences if len(s) > 1]
+        if not scored:
             return [0.0] * len(sequences)
-        input_ids = torch.full((len(sequences), width), self._pad_id, dtype=torch.long)
-        for row, ids in enumerate(sequences):
-            input_ids[row, : len(ids)] = torch.tensor(ids, dtype=torch.long)
-        logits = self._model.logits(input_ids)
-        scores = []
-        for row, ids in enumerate(sequences):
-            scored = len(ids) - 1  # positions whose next token is real
-            if scored < 1:
-                scores.append(0.0)
-                continue
-            row_logits = logits[row, :scored].float()
-            targets = input_ids[row, 1 : scored + 1]
-            losses = torch.logsumexp(row_logits, dim=-1) - row_logits.gather(1, targets[:, None])[:, 0]
-            scores.append(float(losses.sum()))
-        return scores
+        states = self._model.packed_hidden_states(scored)
+        rows = torch.cat([state[: len(ids) - 1] for state, ids in zip(states, scored)])
+        targets = torch.tensor([t for ids in scored for t in ids[1:]])
+        logits = torch.nn.functional.linear(rows, self._model.output)
+        losses = (torch.logsumexp(logits, dim=-1) - logits.gather(1, targets[:, None])[:, 0]).tolist()
+        totals: list[float] = []
+        position = 0
+        for ids in scored:
+            totals.append(float(sum(losses[position : position + len(ids) - 1])))
+            position += len(ids) - 1
+        sums = iter(totals)
+        return [next(sums) if len(ids) > 1 else 0.0 for ids in sequences]
 
     def substitution_gain(
         self, sentence: str, start: int, end: int, candidates: Sequence[str]
@@ -386,15 +384,15 @@ class LanguageModel:
 
 
 def _batches(sequences: list[list[int]], max_tokens: int) -> Iterator[list[int]]:
-    """Indices of `sequences` grouped longest first, each group at most `max_tokens` padded positions."""
-    order = sorted(range(len(sequences)), key=lambda i: (-len(sequences[i]), i))
+    """Indices of `sequences` in groups of at most `max_tokens` tokens in all (a longer sequence alone)."""
     batch: list[int] = []
-    for index in order:
-        # The first (longest) member sets the width, so each group stays within budget.
-        if batch and (len(batch) + 1) * len(sequences[batch[0]]) > max_tokens:
+    size = 0
+    for index, tokens in enumerate(sequences):
+        if batch and size + len(tokens) > max_tokens:
             yield batch
-            batch = []
+            batch, size = [], 0
         batch.append(index)
+        size += len(tokens)
     if batch:
         yield batch
 

@@ -127,7 +127,7 @@ def test_substitution_gain_is_the_nll_difference(model: lm.LanguageModel) -> Non
 
 
 def test_batched_nll_equals_one_by_one(model: lm.LanguageModel) -> None:
-    """Scoring texts of different lengths in one padded batch gives each the NLL it gets alone."""
+    """Scoring texts of different lengths packed in one pass gives each the NLL it gets alone."""
     texts = [
         "in the war",
         "",
