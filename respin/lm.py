@@ -40,8 +40,9 @@ Scoring: each text is tokenized without special tokens and preceded by
 too; the NLL of a text is the sum, in nats, of `-log p(token | preceding
 tokens)` over its tokens (0.0 for an empty text). Texts are scored in batches,
 packed end to end into one sequence (a mask keeps each text to its own tokens;
-nothing is padded), under `torch.inference_mode()` in float32; a text's score does not depend on the batch it is in beyond float rounding
-(`tests/test_lm.py` checks 1e-4). A summed NLL grows with length, so compare
+nothing is padded), under `torch.inference_mode()` in float32; a text's score
+does not depend on the batch it is in beyond float rounding (`tests/test_lm.py`
+checks 1e-4). A summed NLL grows with length, so compare
 texts that differ only in a short span, as `substitution_gain` does.
 
 Speed on two cores (AVX2, float32): about 300 tokens a second, so a sentence
