@@ -26,7 +26,6 @@ import contextlib
 import os
 import signal
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -45,6 +44,8 @@ class WorkerFailed(Exception):
 
 def _die_with(parent: int) -> None:
     """End this worker when its parent process ends, however it ends."""
+    import threading  # here: `respin check` imports this module for its exceptions, and pays no thread import
+
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             import ctypes
