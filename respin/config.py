@@ -33,7 +33,6 @@ turns it into exit code 2.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,6 +186,8 @@ def shown(path: Path) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here: a run without a configuration file does not pay for it
+
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)

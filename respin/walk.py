@@ -117,13 +117,22 @@ class Globs:
 
     patterns: tuple[str, ...]
     base: Path
-    spec: GitIgnoreSpec = field(init=False, repr=False, compare=False)
+    _spec: GitIgnoreSpec | None = field(init=False, repr=False, compare=False, default=None)
     _base: str = field(init=False, repr=False, compare=False)  # `base` as a string, for quick prefix tests
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base", Path(self.base).resolve())
-        object.__setattr__(self, "spec", compile_globs(self.patterns))
         object.__setattr__(self, "_base", str(self.base))
+        if tuple(self.patterns) != DEFAULT_INCLUDE:  # the user's globs are checked now (GlobError); the
+            object.__setattr__(self, "_spec", compile_globs(self.patterns))  # default when a folder is walked
+
+    @property
+    def spec(self) -> GitIgnoreSpec:
+        """The compiled globs (pathspec is imported on first use: `respin check FILE` never needs it)."""
+        if self._spec is None:
+            object.__setattr__(self, "_spec", compile_globs(self.patterns))
+        assert self._spec is not None
+        return self._spec
 
     def check(self, path: str, is_dir: bool, root: str) -> tuple[bool | None, int | None]:
         """(True: matched, False: matched by a `!` pattern, None: not matched; the deciding pattern's index).
