@@ -150,7 +150,10 @@ def ordered_map(task: Callable[[Any], Any], payloads: Sequence[Any], workers: in
             while index not in done:
                 for worker in pool:
                     if worker.busy_with is None and given < len(payloads):
-                        worker.connection.send((given, payloads[given]))
+                        try:
+                            worker.connection.send((given, payloads[given]))
+                        except OSError:  # it died while idle (BrokenPipeError, ConnectionResetError)
+                            raise WorkerDied(_DIED) from None
                         worker.busy_with = given
                         given += 1
                 collect(0)

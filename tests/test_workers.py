@@ -67,6 +67,25 @@ def test_a_worker_that_is_killed_ends_the_run_at_once() -> None:
     assert time.monotonic() - started < 30
 
 
+def _quick(x: int) -> int:
+    return x
+
+
+def test_a_worker_killed_while_idle_ends_the_run_too() -> None:
+    """Its next payload cannot be sent: WorkerDied, not a BrokenPipeError (which the CLI reads as `| head`)."""
+    import multiprocessing
+
+    def run_here(x: int) -> int:
+        time.sleep(0.5)  # the worker finishes payload 0 meanwhile and waits, idle
+        for child in multiprocessing.active_children():
+            child.kill()
+            child.join()
+        return x
+
+    with pytest.raises(WorkerDied):
+        list(ordered_map(_quick, list(range(6)), 1, run_here))
+
+
 def test_a_task_that_raises_in_a_worker_is_reported_with_its_traceback() -> None:
     with pytest.raises(WorkerFailed, match="ValueError: bad payload 0"):
         list(ordered_map(_fail, list(range(4)), 1, run_here=lambda x: time.sleep(0.2) or x))
