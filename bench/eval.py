@@ -87,7 +87,8 @@ G. The context tier (`--context` adds it, `--context-only` runs it alone): a
    `REPORT_FROM` (0.8), as `check --deep` reports them. Per
    spinner, for findings of category `context` alone and for all findings:
    precision, recall, restored wording and word error reduction as in B, the
-   fixes being the findings at or above `--fix-confidence`, each replaced by
+   fixes being the findings at or above `--fix-confidence` that `fix` may
+   apply (deletions are for review), each replaced by
    its first suggestion (`metrics.threshold_edits`; not `respin fix`, which
    would need a second deep check). Per candidate source (rule `context-*`):
    findings, precision, recall. By confidence threshold (0.5 to 0.95, all
@@ -442,13 +443,15 @@ def scope_figures(checked: Sequence[Checked], scope: str, threshold: float, fix_
     """Precision, recall, restored wording and error reduction of the scope's findings at or above `threshold`.
 
     The fixes are the same findings at or above `fix_threshold` (at least
-    `threshold`), each replaced by its first suggestion (`metrics.threshold_edits`).
+    `threshold`) that `fix` may apply (not those marked for review, such as the
+    context tier's deletions), each replaced by its first suggestion
+    (`metrics.threshold_edits`).
     """
     tally = metrics.SpunTally()
     for c in checked:
         assert c.spin is not None
         found = [f for f in in_scope(c.findings, scope) if f.confidence >= threshold]
-        edits = metrics.threshold_edits(found, max(threshold, fix_threshold))
+        edits = metrics.threshold_edits([f for f in found if f.autofix], max(threshold, fix_threshold))
         tally.add(c.spin.text, c.article.text, c.spin.substitutions, found, metrics.apply_edits(c.spin.text, edits),
                   edits)
     return tally.figures()

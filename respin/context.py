@@ -762,11 +762,13 @@ def _finding(text: str, site: Site, probability: float) -> Finding:
     if best.source == "deletion":  # remove the word and the space after it
         end = end + 1 if text[end : end + 1] == " " else end
         start = start - 1 if end == site.end and text[start - 1 : start] == " " else start
-    # Findings start at REPORT_FROM, where one suggestion is sure enough for `fix` to apply.
+    # Findings start at REPORT_FROM, where one suggestion is sure enough for `fix` to apply; a deletion
+    # is offered for review only: a wrong one loses the author's words (0.75 precise in bench.eval G).
     suggestions = (best.text,)
+    deletion = best.source == "deletion"
     gain = f", {best.gain:+.1f} nats with the words after it" if best.gain is not None else ""
-    shown = "remove it" if best.source == "deletion" else repr(best.text)
+    shown = "remove it" if deletion else repr(best.text)
     message = (f"reads as a spin ({probability:.0%} likely); the language model expects {shown} here "
-               f"[candidate from {best.source}{gain}]")
+               f"[candidate from {best.source}{gain}]" + ("; a deletion: for review" if deletion else ""))
     return Finding(start, end, text[start:end], suggestions, RULE_PREFIX + best.source, Category.CONTEXT,
-                   round(probability, 3), message)
+                   round(probability, 3), message, autofix=not deletion)

@@ -140,6 +140,19 @@ def test_rank_features_describe_the_candidate() -> None:
     assert gone_features["related"] == 0.0 and gone_features["candidate_frequency"] == 0.0
 
 
+def test_a_deletion_is_offered_for_review_never_applied_by_fix() -> None:
+    """Removing a word that was not inserted loses the author's words: deletions are not auto-fixable."""
+    text = "The court docket rejects the appeal."
+    docket = context.Site(10, 16, "docket", "word", False, [])
+    docket.best = context.Candidate("", "deletion", gain=6.0)
+    finding = context._finding(text, docket, 0.93)
+    assert (finding.text, finding.suggestions, finding.rule) == ("docket ", ("",), "context-deletion")
+    assert not finding.fixable and "for review" in finding.message
+    swap = context.Site(10, 16, "docket", "word", False, [])
+    swap.best = context.Candidate("case", "thesaurus", gain=6.0)
+    assert context._finding(text, swap, 0.93).fixable
+
+
 # --- tools/train_context.py ------------------------------------------------------------------
 
 
