@@ -602,17 +602,6 @@ class _Scorer:
                 continue
             site.candidates.append(Candidate(carry_case(site.written, lower), "model", value, cosine=cosine))
 
-    def _token_logprobs(self, states: Any, targets: list[int]) -> Any:
-        """log p(targets[i] | the text that gave states[i]): one output projection for every row at once.
-
-        Projecting a few rows costs nearly as much as projecting hundreds (the
-        49k-row output matrix is read from memory either way), so callers gather
-        all their rows first.
-        """
-        logits = self.torch.nn.functional.linear(states, self.scorer.output)
-        picked = logits.gather(1, self.torch.tensor(targets)[:, None])[:, 0]
-        return picked - logits.logsumexp(dim=-1)
-
     def _confirm(self, chunks: list[Chunk], sites: list[Site], hidden: Any, kv: Any,
                  reads: dict[int, tuple[int, Any, dict]]) -> None:
         """Re-read the best candidates of suspicious sites with their right context.
@@ -652,12 +641,12 @@ class _Scorer:
         for k, (_, _, tokens) in enumerate(jobs):
             rows.append(states[k][: len(tokens) - 1])
             targets.extend(tokens[1:])
-        for site in sites:
-            ids = chunks[site.chunk].ids
-            last = min(site.token_end + RIGHT_TOKENS, len(ids)) - 1  # the last right-context token
+        # the last right-context token of each site
+        lasts = [min(site.token_end + RIGHT_TOKENS, len(chunks[site.chunk].ids)) - 1 for site in sites]
+        for site, last in zip(sites, lasts):
             rows.append(hidden[reads[site.chunk][0], site.token_end : last])
-            targets.extend(ids[site.token_end + 1 : last + 1])
-        read = self._token_logprobs(torch.cat(rows), targets).tolist() if targets else []
+            targets.extend(chunks[site.chunk].ids[site.token_end + 1 : last + 1])
+        read = self.scorer.token_logprobs(torch.cat(rows), targets).tolist() if targets else []
         position = 0
         nll: list[float] = []
         for site, _, tokens in jobs:
@@ -666,10 +655,9 @@ class _Scorer:
             nll.append(first - sum(read[position : position + len(tokens) - 1]))
             position += len(tokens) - 1
         written_nll: dict[int, float] = {}
-        for site in sites:
+        for site, last in zip(sites, lasts):
             ids = chunks[site.chunk].ids
             _, logprobs, where = reads[site.chunk]
-            last = min(site.token_end + RIGHT_TOKENS, len(ids)) - 1
             right_first = -float(logprobs[where[site.token_end - 1], ids[site.token_end]])
             written_nll[id(site)] = (-site.written_logprob + right_first
                                      - sum(read[position : position + last - site.token_end]))

@@ -19,7 +19,7 @@ padded positions are simply ignored by the caller.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,26 +165,35 @@ class LlamaScorer:
             x = x + self._mlp(x, block)
         return self._rms_norm(x, self.norm), cache
 
-    def packed_hidden_states(self, sequences: Sequence[Sequence[int]]) -> list[torch.Tensor]:
-        """The final normed hidden states of several token sequences read in one pass, one tensor each.
+    @staticmethod
+    def _packing(sequences: Sequence[Sequence[int]]) -> tuple[list[int], torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Sequences packed end to end: their lengths, each token's sequence and its offset in it, and the
+        (T, T) mask that lets each token see the earlier tokens of its own sequence only."""
+        lengths = [len(tokens) for tokens in sequences]
+        segment = torch.repeat_interleave(torch.arange(len(lengths)), torch.tensor(lengths))
+        index = torch.arange(len(segment))
+        offset = index - torch.tensor([0, *lengths[:-1]]).cumsum(0)[segment]
+        own = (segment[None, :] == segment[:, None]) & (index[None, :] <= index[:, None])
+        return lengths, segment, offset, own
 
-        The sequences are packed end to end into one row; positions restart at
-        each, and an attention mask keeps each to its own earlier tokens, so each
-        reads exactly as if alone, and no padding is computed. (The mask costs
-        attention over the whole pack: keep packs to a few hundred tokens.)
+    def _read_packed(self, sequences: Sequence[Sequence[int]], lengths: list[int], positions: torch.Tensor,
+                     allowed: torch.Tensor, prefixes: Iterator[tuple[torch.Tensor, torch.Tensor]] | None = None
+                     ) -> list[torch.Tensor]:
+        """One pass over packed sequences; `allowed` (T, K + T) says which keys each token sees.
+
+        `prefixes` gives, layer by layer, K keys and values (1, kv_heads, K, dim) put before the
+        packed tokens' own (none: K = 0).
         """
         config = self.config
-        lengths = [len(tokens) for tokens in sequences]
         total = sum(lengths)
-        segment = torch.repeat_interleave(torch.arange(len(lengths)), torch.tensor(lengths))
-        starts = torch.tensor([0, *lengths[:-1]]).cumsum(0)
-        index = torch.arange(total)
-        cos, sin = self._rope(index - starts[segment])
-        allowed = (segment[None, :] == segment[:, None]) & (index[None, :] <= index[:, None])
         repeat = config.heads // config.kv_heads
+        cos, sin = self._rope(positions)
         x = F.embedding(torch.tensor([t for tokens in sequences for t in tokens])[None], self.embed)
         for block in self.blocks:
             q, k, v = self._qkv(x, block, cos, sin)
+            if prefixes is not None:
+                prefix_k, prefix_v = next(prefixes)
+                k, v = torch.cat((prefix_k, k), dim=2), torch.cat((prefix_v, v), dim=2)
             if repeat > 1:
                 k = k.repeat_interleave(repeat, dim=1)
                 v = v.repeat_interleave(repeat, dim=1)
@@ -193,6 +202,17 @@ class LlamaScorer:
             x = x + F.linear(attended, block["self_attn.o_proj"])
             x = x + self._mlp(x, block)
         return list(self._rms_norm(x, self.norm)[0].split(lengths))
+
+    def packed_hidden_states(self, sequences: Sequence[Sequence[int]]) -> list[torch.Tensor]:
+        """The final normed hidden states of several token sequences read in one pass, one tensor each.
+
+        The sequences are packed end to end into one row; positions restart at
+        each, and an attention mask keeps each to its own earlier tokens, so each
+        reads exactly as if alone, and no padding is computed. (The mask costs
+        attention over the whole pack: keep packs to a few hundred tokens.)
+        """
+        lengths, _, offset, own = self._packing(sequences)
+        return self._read_packed(sequences, lengths, offset, own)
 
     def continuation_states(self, cache: list[tuple[torch.Tensor, torch.Tensor]], rows: torch.Tensor,
                             prefix_lengths: torch.Tensor, continuations: Sequence[Sequence[int]]
@@ -210,34 +230,28 @@ class LlamaScorer:
         padding is computed, and the weights are read once for all of them (a
         small batch costs about as much as reading the weights).
         """
-        config = self.config
-        lengths = [len(tokens) for tokens in continuations]
-        total = sum(lengths)
-        segment = torch.repeat_interleave(torch.arange(len(lengths)), torch.tensor(lengths))  # (T,)
-        starts = torch.tensor([0, *lengths[:-1]]).cumsum(0)
-        index = torch.arange(total)
+        lengths, segment, offset, own = self._packing(continuations)
         prefix = prefix_lengths[segment]
-        cos, sin = self._rope(prefix + index - starts[segment])
         batch, groups, cached_length, dim = cache[0][0].shape
-        repeat = config.heads // config.kv_heads
         key_row = torch.arange(batch * cached_length) // cached_length
         key_position = torch.arange(batch * cached_length) % cached_length
         allowed = torch.cat((
-            (key_row[None, :] == rows[segment][:, None]) & (key_position[None, :] < prefix[:, None]),
-            (segment[None, :] == segment[:, None]) & (index[None, :] <= index[:, None]),
+            (key_row[None, :] == rows[segment][:, None]) & (key_position[None, :] < prefix[:, None]), own,
         ), dim=1)  # (T, batch * L + T): True where a token may attend
-        x = F.embedding(torch.tensor([t for tokens in continuations for t in tokens])[None], self.embed)
-        for block, (cached_k, cached_v) in zip(self.blocks, cache):
-            q, k, v = self._qkv(x, block, cos, sin)
-            keys = torch.cat((cached_k.transpose(0, 1).reshape(1, groups, batch * cached_length, dim), k), dim=2)
-            values = torch.cat((cached_v.transpose(0, 1).reshape(1, groups, batch * cached_length, dim), v), dim=2)
-            if repeat > 1:
-                keys = keys.repeat_interleave(repeat, dim=1)
-                values = values.repeat_interleave(repeat, dim=1)
-            attended = F.scaled_dot_product_attention(q, keys, values, attn_mask=allowed)
-            x = x + F.linear(attended.transpose(1, 2).reshape(1, total, config.heads * dim), block["self_attn.o_proj"])
-            x = x + self._mlp(x, block)
-        return list(self._rms_norm(x, self.norm)[0].split(lengths))
+        prefixes = ((k.transpose(0, 1).reshape(1, groups, batch * cached_length, dim),
+                     v.transpose(0, 1).reshape(1, groups, batch * cached_length, dim)) for k, v in cache)
+        return self._read_packed(continuations, lengths, prefix + offset, allowed, prefixes)
+
+    def token_logprobs(self, states: torch.Tensor, targets: Sequence[int]) -> torch.Tensor:
+        """log p(targets[i] | the text that gave states[i]): one output projection for every row at once.
+
+        Projecting a few rows costs nearly as much as projecting hundreds (the
+        49k-row output matrix is read from memory either way), so callers gather
+        their rows first. logsumexp - logit, without a log-softmax copy of the logits.
+        """
+        logits = F.linear(states, self.output)
+        picked = logits.gather(1, torch.tensor(list(targets))[:, None])[:, 0]
+        return picked - logits.logsumexp(dim=-1)
 
     def logits(self, input_ids: torch.Tensor) -> torch.Tensor:
         """(batch, length) token ids -> (batch, length, vocabulary) float32 logits."""

@@ -344,8 +344,7 @@ class LanguageModel:
         """Summed NLL of each token sequence after its first token: the sequences packed into one pass.
 
         Only the rows whose next token is real go through the output projection, all
-        at once; the NLL of a token is logsumexp(logits) - its logit (what
-        cross-entropy computes), without a log-softmax copy of the logits.
+        at once (`LlamaScorer.token_logprobs`).
         """
         torch = self._torch
         scored = [s for s in sequences if len(s) > 1]
@@ -353,15 +352,8 @@ class LanguageModel:
             return [0.0] * len(sequences)
         states = self._model.packed_hidden_states(scored)
         rows = torch.cat([state[: len(ids) - 1] for state, ids in zip(states, scored)])
-        targets = torch.tensor([t for ids in scored for t in ids[1:]])
-        logits = torch.nn.functional.linear(rows, self._model.output)
-        losses = (torch.logsumexp(logits, dim=-1) - logits.gather(1, targets[:, None])[:, 0]).tolist()
-        totals: list[float] = []
-        position = 0
-        for ids in scored:
-            totals.append(float(sum(losses[position : position + len(ids) - 1])))
-            position += len(ids) - 1
-        sums = iter(totals)
+        logprobs = self._model.token_logprobs(rows, [t for ids in scored for t in ids[1:]])
+        sums = iter(-float(part.sum()) for part in logprobs.split([len(ids) - 1 for ids in scored]))
         return [next(sums) if len(ids) > 1 else 0.0 for ids in sequences]
 
     def substitution_gain(
