@@ -487,7 +487,7 @@ def _results(options: argparse.Namespace, targets: Sequence[Target], checker: Ch
     workers = _workers(options, targets, grammar)
     extra = grammar.find if grammar.detector is not None else None
     job = Job(checker, options.encoding, action, options.syntax, max_bytes=options.max_bytes,
-              force=getattr(options, "force", False))
+              force=getattr(options, "force", False), count_words=options.stats)
     if verdict:
         job = job.with_verdict()
     verb = "checking" if action == "check" else "fixing"

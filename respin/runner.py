@@ -78,6 +78,7 @@ class FileResult:
     #: The file was read and checked (an `error` may still say it could not be written).
     checked: bool = False
     size: int = 0  # bytes read
+    #: Words read (white-space separated tokens), when the job counts them (`Job.count_words`).
     words: int = 0
     #: fix: whether the repaired text differs from the file.
     changed: bool = False
@@ -105,6 +106,8 @@ class Job:
     #: The checker whose findings the spin score reads when `checker`'s threshold is above the one the
     #: verdict's weights were fitted at (None: the reported findings are the evidence).
     evidence: Checker | None = None
+    #: Count each file's words (`FileResult.words`, for --stats): a pass over the whole text, so optional.
+    count_words: bool = True
 
     def with_verdict(self) -> Job:
         """This job, also scoring each file (a check only)."""
@@ -147,7 +150,7 @@ class Job:
         syntax = formats.syntax_for(target.path, self.syntax)
         extra_found = extra(text) if extra is not None else ()
         findings = formats.check_document(text, self.checker, syntax, extra_found)
-        checked = FileResult(target.path, checked=True, size=_size(document), words=len(text.split()))
+        checked = FileResult(target.path, checked=True, size=_size(document), words=count_words(text) if self.count_words else 0)
         if self.action == "check":
             score = self.spin_score(text, syntax, findings, extra_found) if self.verdict else None
             return replace(checked, text=text, findings=tuple(findings), spin_score=score)
@@ -176,6 +179,25 @@ class Job:
         if self.evidence is not None:
             findings = formats.check_document(text, self.evidence, syntax, extra_found)
         return spin_score(text, findings, deep=self.checker.deep)
+
+
+#: Texts longer than this are split into pieces of about this size to count their words, so that
+#: counting never holds a list of every word of a large file.
+_COUNT_PIECE = 1 << 20
+
+
+def count_words(text: str) -> int:
+    """`len(text.split())`, without holding every word of a large text at once."""
+    if len(text) <= _COUNT_PIECE:
+        return len(text.split())
+    total, start = 0, 0
+    while start < len(text):
+        end = min(len(text), start + _COUNT_PIECE)
+        while end < len(text) and not text[end].isspace():  # cut at white space, never inside a word
+            end += 1
+        total += len(text[start:end].split())
+        start = end
+    return total
 
 
 def _size(document: Document) -> int:

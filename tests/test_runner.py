@@ -136,3 +136,21 @@ def test_stats_add_up_the_results(folder: list[Target]) -> None:
     assert figures["files_with_findings"] == 6
     assert figures["seconds"] >= 0 and figures["files_per_second"] > 0
 
+
+
+@pytest.mark.parametrize("text", [
+    "", "one", "  two words  ", "a\u2003b\u3000c\xa0d\u2028e", "word " * 40 + "\n\n" + "longerword\t" * 30,
+    "x" * 300, "é\u00a0" * 90 + "\U0001f600 end",
+])
+def test_counting_words_in_pieces_is_counting_them_at_once(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large text is counted in pieces cut at white space: never a word split in two, or counted twice."""
+    from respin import runner
+
+    monkeypatch.setattr(runner, "_COUNT_PIECE", 7)
+    assert runner.count_words(text) == len(text.split())
+
+
+def test_words_are_counted_only_when_the_job_asks(folder: list[Target]) -> None:
+    counted = [r.words for r in run_files(folder, Job(Checker()), workers=1) if r.checked]
+    uncounted = [r.words for r in run_files(folder, Job(Checker(), count_words=False), workers=1) if r.checked]
+    assert sum(counted) > 0 and set(uncounted) == {0}
