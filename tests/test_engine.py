@@ -73,6 +73,10 @@ def test_offsets_survive_wide_characters(checker) -> None:
     text = "İstanbul — 😀 when you look at the city"
     [finding] = check_text(text, checker)
     assert text[finding.start : finding.end] == "when you look at the"
+    many = "Ünïcödé ✓ when you look at the 😀😀 café, 中文 attemptedto go; when you look at the end 𝔸."
+    found = check_text(many, checker)
+    assert [many[f.start : f.end] for f in found] == [f.text for f in found]
+    assert [f.text for f in found] == ["when you look at the", "attemptedto", "when you look at the"]
 
 
 def test_folded_text_maps_offsets_back() -> None:
