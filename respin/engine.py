@@ -20,12 +20,15 @@ on the whole text after the other detectors, when their gate opens (the text
 already looks spun, or reads like a research paper).
 
 A large text (`Checker.parallel_min_chars`, 1 MB by default) is split at
-paragraph breaks and its chunks are checked in forked worker processes that
-share the loaded resources. Every detector looks at most a few hundred
-characters around a match, so each chunk is checked with `CONTEXT_MARGIN`
-characters of context on both sides and keeps only findings that start inside
-it; document-level conditions are tested on the whole text. The result is the
-same as checking the text in one piece (`tests/test_engine.py` compares them).
+paragraph breaks into chunks of about `CHUNK_CHARS`, checked one after another,
+or in forked worker processes that share the loaded resources: the derived
+views of a text (lower case, folded, its words) then exist for one chunk at a
+time, so memory does not grow with the text beyond the text itself. Every
+detector looks at most a few hundred characters around a match, so each chunk
+is checked with `CONTEXT_MARGIN` characters of context on both sides and keeps
+only findings that start inside it; document-level conditions are tested on the
+whole text. The result is the same as checking the text in one piece
+(`tests/test_engine.py` and `tests/test_findings_identity.py` compare them).
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from respin import case_rules
+from respin import case_rules, evidence
 from respin.allowed_phrases import AllowedPhrases
 from respin.dictionary import (
     REGISTRY,
@@ -59,6 +62,8 @@ from respin.textview import TextView
 DEFAULT_MIN_CONFIDENCE = 0.5
 #: Context given to each side of a chunk: far more than any detector looks around a match.
 CONTEXT_MARGIN = 2_000
+#: The size a large text's chunks aim at: large enough that the per-chunk work is negligible.
+CHUNK_CHARS = 1_000_000
 #: Every dictionary that flags phrases (the gazetteer is read by rules, never matched).
 ALL_DICTIONARIES: tuple[str, ...] = tuple(s.name for s in REGISTRY if s.role != "gazetteer")
 ALL_RULES: tuple[str, ...] = tuple(r.name for r in RULES)
@@ -161,8 +166,8 @@ def check_text(
     jobs = checker.jobs or os.cpu_count() or 1
     facts = document_facts(text, checker)
     whole = TextView(text)
-    if jobs > 1 and len(text) >= checker.parallel_min_chars and _can_fork():
-        found = _find_in_chunks(text, checker, jobs, facts)
+    if len(text) >= checker.parallel_min_chars:
+        found = _find_in_chunks(whole, checker, jobs if _can_fork() else 1, facts)
     else:
         found = _find(whole, checker, None, facts)
     # Allowed phrases are dropped before the gates look: allowed wording is no sign of spinning.
@@ -278,33 +283,46 @@ def chunk_bounds(text: str, pieces: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in bounds if b > a]
 
 
-def _find_in_chunk(text: str, checker: Checker, bounds: tuple[int, int], facts: dict[str, object]) -> list[Finding]:
-    """Raw findings that start inside `bounds`, found with `CONTEXT_MARGIN` characters of context."""
+@dataclass(frozen=True)
+class _ChunkResult:
+    findings: list[Finding]
+    #: The chunk's share of the document's research-marker score (`evidence.research_marker_score`).
+    research_score: int
+
+
+def _find_in_chunk(document: TextView, checker: Checker, bounds: tuple[int, int],
+                   facts: dict[str, object]) -> _ChunkResult:
+    """Raw findings that start inside `bounds`, found with `CONTEXT_MARGIN` characters of context.
+
+    `document` is the whole text: document-level conditions are tested on it.
+    """
+    text = document.text
     start, end = bounds
     window_start, window_end = max(0, start - CONTEXT_MARGIN), min(len(text), end + CONTEXT_MARGIN)
-    document = TextView(text)  # only read if a document-level condition must be tested
+    window = TextView(text[window_start:window_end])
     shifted = []
-    for finding in _find(TextView(text[window_start:window_end]), checker, document, facts):
+    for finding in _find(window, checker, document, facts):
         absolute = finding.start + window_start
         if start <= absolute < end:
             shifted.append(replace(finding, start=absolute, end=finding.end + window_start))
-    return shifted
+    score = evidence.research_marker_score(window.lower, start - window_start, end - window_start)
+    return _ChunkResult(shifted, score)
 
 
 # What a forked worker checks: set by `_start_worker` in the worker, inherited through
 # fork, never pickled (the resources the parent loaded come along for free).
-_worker_job: tuple[str, Checker, dict[str, object]] | None = None
+_worker_job: tuple[TextView, Checker, dict[str, object]] | None = None
 
 
-def _start_worker(text: str, checker: Checker, facts: dict[str, object]) -> None:
+def _start_worker(document: TextView, checker: Checker, facts: dict[str, object]) -> None:
     global _worker_job  # noqa: PLW0603 - per-process state of a pool worker
-    _worker_job = (text, checker, facts)
+    _worker_job = (document, checker, facts)
 
 
-def _worker_find(bounds: tuple[int, int]) -> list[Finding]:
+def _worker_find(bounds: tuple[int, int]) -> _ChunkResult:
     assert _worker_job is not None, "called outside a worker started by _find_in_chunks"
-    text, checker, facts = _worker_job
-    return _find_in_chunk(text, checker, bounds, facts)
+    document, checker, facts = _worker_job
+    return _find_in_chunk(document, checker, bounds, facts)
 
 
 def _can_fork() -> bool:
@@ -313,20 +331,31 @@ def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _find_in_chunks(text: str, checker: Checker, jobs: int, facts: dict[str, object]) -> list[Finding]:
-    """The text's chunks checked in this process and forked workers (`respin.workers`: a dead worker ends
-    the check with `WorkerDied`, never a hang)."""
-    from respin.workers import ordered_map
+def _find_in_chunks(whole: TextView, checker: Checker, jobs: int, facts: dict[str, object]) -> list[Finding]:
+    """The text's chunks checked in this process, and with `jobs` > 1 in forked workers too
+    (`respin.workers`: a dead worker ends the check with `WorkerDied`, never a hang).
 
-    chunks = chunk_bounds(text, jobs)
+    The research-marker score the chunks count is left in `whole.memo` for the gates.
+    """
+    text = whole.text
+    chunks = chunk_bounds(text, max(jobs, -(-len(text) // CHUNK_CHARS)))
     if len(chunks) < 2:  # no blank line to cut at: one piece
-        return _find(TextView(text), checker, None, facts)
+        return _find(whole, checker, None, facts)
     _ = checker.phrase_index, checker.lexicon.counts  # load before forking: the workers share them
+    if jobs > 1:
+        from respin.workers import ordered_map
+
+        results = ordered_map(_worker_find, chunks, jobs - 1,
+                              run_here=lambda bounds: _find_in_chunk(whole, checker, bounds, facts),
+                              initializer=_start_worker, initargs=(whole, checker, facts))
+    else:
+        results = (_find_in_chunk(whole, checker, bounds, facts) for bounds in chunks)
     found: list[Finding] = []
-    for chunk_findings in ordered_map(_worker_find, chunks, len(chunks) - 1,
-                                      run_here=lambda bounds: _find_in_chunk(text, checker, bounds, facts),
-                                      initializer=_start_worker, initargs=(text, checker, facts)):
-        found.extend(chunk_findings)
+    research_score = 0
+    for result in results:
+        found.extend(result.findings)
+        research_score += result.research_score
+    whole.memo[evidence.RESEARCH_SCORE] = research_score
     return found
 
 

@@ -51,7 +51,22 @@ def looks_spun(view: TextView, findings: Sequence[Finding]) -> bool:
     return evidence >= MIN_SPIN_EVIDENCE and evidence * SPIN_EVIDENCE_WORDS >= words
 
 
+#: `TextView.memo` key of a research-marker score computed piece by piece (see `research_marker_score`).
+RESEARCH_SCORE = "research_marker_score"
+
+
+def research_marker_score(lower: str, start: int = 0, end: int | None = None) -> int:
+    """The weighted count of research markers in `lower[start:end]` (a lower-cased text).
+
+    No marker holds a paragraph break, so the scores of pieces cut at paragraph
+    breaks add up to the score of the whole: a large text is scored chunk by chunk.
+    """
+    return sum(weight * lower.count(marker, start, end) for marker, weight in RESEARCH_MARKERS.items())
+
+
 def reads_as_research(view: TextView, findings: Sequence[Finding]) -> bool:
     """True when the text is written like a research paper (see RESEARCH_MARKERS)."""
-    score = sum(weight * view.lower.count(marker) for marker, weight in RESEARCH_MARKERS.items())
+    score = view.memo.get(RESEARCH_SCORE)
+    if not isinstance(score, int):
+        score = research_marker_score(view.lower)
     return score >= 2 and score * RESEARCH_MARKER_WORDS >= 2 * _words(view)
