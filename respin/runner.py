@@ -150,7 +150,8 @@ class Job:
         syntax = formats.syntax_for(target.path, self.syntax)
         extra_found = extra(text) if extra is not None else ()
         findings = formats.check_document(text, self.checker, syntax, extra_found)
-        checked = FileResult(target.path, checked=True, size=_size(document), words=count_words(text) if self.count_words else 0)
+        words = count_words(text) if self.count_words else 0
+        checked = FileResult(target.path, checked=True, size=_size(document), words=words)
         if self.action == "check":
             score = self.spin_score(text, syntax, findings, extra_found) if self.verdict else None
             return replace(checked, text=text, findings=tuple(findings), spin_score=score)
