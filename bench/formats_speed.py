@@ -16,8 +16,8 @@ masking (in this process)
 start-up
     `python -m respin check` run from this checkout on `fixtures/spun-news-syria.txt`
     (5 KB) copied as `.txt`, `.md`, `.html` and `.rst`, best of `--startup-repeat`:
-    Markdown pays for importing markdown-it-py. Target for every syntax: < 0.3 s,
-    as for plain text in `bench.speed`.
+    Markdown pays for importing markdown-it-py. Target for every syntax: <= 0.25 s,
+    `bench.speed`'s for Markdown.
 
 The benchmark prints figures and exits 0; 2 when the corpus is missing.
 """
@@ -41,7 +41,7 @@ from pathlib import Path
 from bench.speed import (
     CHILD_ENV,
     DEFAULT_CORPUS,
-    MAX_STARTUP_S,
+    MAX_STARTUP_MD_S,
     MB,
     REPO_ROOT,
     STARTUP_FILE,
@@ -156,7 +156,7 @@ def build_rows(masking: Sequence[MaskingFigure], check_s: float, startup: dict[S
     for syntax, figure in startup.items():
         rows.append(Row(f"start-up: respin check, 5 KB {SUFFIXES[syntax]}",
                         f"{figure.wall_s:.3f} s (CPU {figure.cpu_s:.3f} s)",
-                        f"< {MAX_STARTUP_S} s", figure.wall_s < MAX_STARTUP_S))
+                        f"<= {MAX_STARTUP_MD_S} s", figure.wall_s <= MAX_STARTUP_MD_S))
     return rows
 
 

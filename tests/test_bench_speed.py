@@ -39,23 +39,36 @@ def test_build_corpus_rejects_empty_directory(tmp_path: Path) -> None:
 
 
 @needs_codespell
-def test_measure_throughput_structure(corpus_file: Path) -> None:
-    """Both tools are timed, rates are positive and the ratio is respin time over codespell time."""
-    figures = speed.measure_throughput(corpus_file, repeat=1)
-    assert set(figures) >= {"file_bytes", "respin_s", "codespell_s", "respin_mb_s", "codespell_mb_s",
-                            "time_ratio"}
-    assert figures["file_bytes"] == corpus_file.stat().st_size
-    for key in ("respin_s", "codespell_s", "respin_mb_s", "codespell_mb_s", "time_ratio"):
-        assert figures[key] > 0
-    assert figures["time_ratio"] == pytest.approx(figures["respin_s"] / figures["codespell_s"])
-    assert figures["respin_mb_s"] == pytest.approx(figures["file_bytes"] / speed.MB / figures["respin_s"])
+def test_measure_comparison_structure(corpus_file: Path) -> None:
+    """Every installed tool is timed in rounds; the ratios are respin's medians over the other tools'."""
+    figures = speed.measure_comparison(corpus_file, repeat=2)
+    assert figures["input_bytes"] == corpus_file.stat().st_size and not figures["is_folder"]
+    assert {"respin --jobs 1", "respin", "codespell"} <= set(figures["median_s"])
+    assert all(seconds > 0 for seconds in figures["median_s"].values())
+    assert figures["jobs1_over_codespell"] == pytest.approx(
+        figures["median_s"]["respin --jobs 1"] / figures["median_s"]["codespell"])
+    if speed.typos_command() is not None:
+        medians = figures["median_s"]
+        assert figures["default_over_typos"] == pytest.approx(medians["respin"] / medians["typos"])
+    rate = figures["mb_s"]["respin"]
+    assert rate == pytest.approx(figures["input_bytes"] / speed.MB / figures["median_s"]["respin"])
+
+
+def test_a_folder_is_compared_as_a_whole(corpus_file: Path) -> None:
+    figures = speed.measure_comparison(corpus_file.parent, repeat=1)
+    assert figures["is_folder"] and figures["input_bytes"] == corpus_file.stat().st_size
+
+
+def test_repeat_file_makes_the_large_input(corpus_file: Path, tmp_path: Path) -> None:
+    large = speed.repeat_file(corpus_file, 3, tmp_path)
+    assert large.read_bytes() == corpus_file.read_bytes() * 3
 
 
 def test_measure_startup_structure(corpus_file: Path) -> None:
     """Start-up reports the file size and positive times for `check` and `--version`."""
     figures = speed.measure_startup(corpus_file, repeat=1)
     assert figures["file_bytes"] == corpus_file.stat().st_size
-    assert figures["check_s"] > 0
+    assert figures["check_s"] > 0 and figures["check_md_s"] > 0
     assert figures["version_s"] > 0
 
 
@@ -74,24 +87,42 @@ def test_failing_command_raises() -> None:
 
 def test_rows_verdicts_and_table() -> None:
     """Targets become PASS/FAIL rows; missing sections are shown as skipped."""
-    throughput = {"file_bytes": 5 * speed.MB, "respin_s": 2.0, "codespell_s": 1.0, "respin_mb_s": 2.5,
-                  "codespell_mb_s": 5.0, "time_ratio": 2.0}
-    startup = {"file_bytes": 5000, "check_s": 0.1, "version_s": 0.05}
-    rows = speed.build_rows(throughput, startup, None, {"memory": "no corpus"})
+    comparison = {"input": "corpus.txt", "is_folder": False, "input_bytes": 5 * speed.MB, "repeat": 5,
+                  "median_s": {"respin --jobs 1": 2.0, "respin": 0.5, "codespell": 1.0, "typos": 0.6},
+                  "mb_s": {"respin --jobs 1": 2.5, "respin": 10.0, "codespell": 5.0, "typos": 8.3},
+                  "jobs1_over_codespell": 2.0, "default_over_typos": 0.5 / 0.6}
+    startup = {"file_bytes": 5000, "check_s": 0.1, "check_md_s": 0.3, "version_s": 0.05}
+    memory = {"small": {"file_bytes": 5 * speed.MB, "peak_rss_mb": 100.0},
+              "large": {"file_bytes": 50 * speed.MB, "peak_rss_mb": 150.0}}
+    rows = speed.build_rows([comparison], startup, memory, {})
     verdicts = {row.metric: row.passed for row in rows}
-    assert verdicts["time ratio respin / codespell"] is False
-    assert verdicts["start-up: respin check (5.0 KB)"] is True
-    assert verdicts["peak RSS"] is None
+    assert verdicts["one file corpus.txt (5.0 MB): respin --jobs 1 / codespell"] is False
+    assert verdicts["one file corpus.txt (5.0 MB): respin / typos"] is True
+    assert verdicts["start-up: respin check (5.0 KB .txt)"] is True
+    assert verdicts["start-up: respin check (the same as .md)"] is False
+    assert verdicts["peak RSS: respin check (50.0 MB)"] is True
+    assert verdicts["peak RSS growth, 10x the input"] is True
     table = speed.format_table(rows)
-    assert "FAIL" in table and "PASS" in table and "skipped" in table
+    assert "FAIL" in table and "PASS" in table
+    skipped = speed.format_table(speed.build_rows(None, None, {}, {"memory": "no corpus"}))
+    assert skipped.count("skipped") == 3 and "no corpus" in skipped
 
 
 def test_main_without_corpus_still_times_startup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A missing corpus skips throughput and memory; --json lists the figures; --check passes."""
     code = speed.main(["--corpus", str(tmp_path / "missing"), "--startup-repeat", "1", "--json", "--check"])
     out = capsys.readouterr().out
-    assert "skipping throughput and peak memory" in out
+    assert "skipping the comparison and peak memory" in out
     figures = json.loads(out[out.index("\n{") :])
-    assert figures["throughput"] is None and figures["memory"] is None
+    assert figures["comparisons"] == [] and figures["memory"] == {}
     assert figures["startup"]["check_s"] > 0
     assert code == (1 if figures["failed"] else 0)
+
+
+def test_undecodable_files_in_a_folder_do_not_fail_the_timing(tmp_path: Path) -> None:
+    """bbc-dev holds files that are not UTF-8: respin reports them (exit 2) after checking the rest."""
+    (tmp_path / "good.txt").write_text("A quiet day.\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"Caf\xe9.\n")
+    assert speed.run_timed([*speed.respin_command(), "check", str(tmp_path)], speed.RESPIN_OK) > 0
+    with pytest.raises(speed.BenchError):
+        speed.run_timed([*speed.respin_command(), "check", "--no-such-option", str(tmp_path)], speed.RESPIN_OK)
