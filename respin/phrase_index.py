@@ -174,22 +174,32 @@ def _occurs_as_words(phrase: str, document: TextView) -> bool:
     return False
 
 
+#: `TextView.memo` key of the document's cache: phrase -> whether it occurs in the document as words.
+_IN_DOCUMENT = "phrase_index.in_document"
+
+
 def _conditions_hold(entry: Entry, view: TextView, document: TextView, seen: dict[str, bool]) -> bool:
     """Document conditions, matched as whole words ("ar" does not occur in "are").
 
     A phrase present in `view` (the text searched, part of the document) is present
     in the document; only otherwise is the whole document searched. `seen` caches
-    each phrase's presence: a key found a hundred times is decided once.
+    each phrase's presence: a key found a hundred times is decided once. What the
+    document holds is cached on it too, for the other chunks of a large text.
     """
+    in_document = document.memo.setdefault(_IN_DOCUMENT, {})
+    assert isinstance(in_document, dict)
     for condition in entry.conditions:
         if condition.kind in ("within", "mid-sentence"):
             continue
         present = False
         for phrase in condition.phrases:
             if phrase not in seen:
-                seen[phrase] = _occurs_as_words(phrase, view) or (
-                    document is not view and _occurs_as_words(phrase, document)
-                )
+                if phrase in in_document:
+                    seen[phrase] = in_document[phrase]
+                elif _occurs_as_words(phrase, view):
+                    seen[phrase] = True  # (not cached on the document: a chunk's edge may cut a word)
+                else:
+                    seen[phrase] = in_document[phrase] = document is not view and _occurs_as_words(phrase, document)
             if seen[phrase]:
                 present = True
                 break

@@ -336,3 +336,30 @@ def test_excluded_spans_also_filter_extra_findings(checker) -> None:
     beside = Finding(11, 15, "here", ("there",), "languagetool:Y", Category.GRAMMAR, 0.9, "m")
     kept = check_text(text, checker, [inside, beside], excluded=[(0, 4), (7, 8)])
     assert kept == [beside]
+
+
+def test_a_large_text_checked_chunk_by_chunk_in_one_process_finds_what_one_pass_finds(monkeypatch) -> None:
+    """Chunks in one process (bounded memory): conditions and the research gate still see the whole document."""
+    from respin import engine, phrase_index
+
+    filler = "Prices rose in the first quarter and the shares fell later in the year. " * 40
+    paragraphs = [
+        "This paper proposes a method; et al. report the proposed dataset and its experimental results.",
+        filler, "The activation ability of each unit is tuned.",  # requires "activation function": far below
+        filler, "We apply a priori credibility and an attractive stirrer here.", filler,
+        "Each activation function is smooth; the stirrer is not repulsive.", filler, EXAMPLE,
+    ]
+    text = "\n\n".join(paragraphs * 3)
+    whole = check_text(text, Checker(jobs=1))
+    searched: list[str] = []
+    occurs = phrase_index._occurs_as_words
+    monkeypatch.setattr(phrase_index, "_occurs_as_words",
+                        lambda phrase, view: searched.append(phrase) or occurs(phrase, view))
+    monkeypatch.setattr(engine, "CHUNK_CHARS", 3_000)
+    chunked = check_text(text, Checker(jobs=1, parallel_min_chars=3_000))
+    assert chunked == whole
+    found = {f.text for f in whole}
+    assert {"activation ability", "a priori credibility"} <= found and "attractive stirrer" not in found  # "repulsive"
+    assert {"tortured-phrase", "scientific-pps"} <= {f.rule for f in whole}
+    assert len(engine.chunk_bounds(text, -(-len(text) // 3_000))) > 8
+    assert searched.count("activation function") <= 2  # the document, once; not once per chunk
