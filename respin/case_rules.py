@@ -89,6 +89,11 @@ def lost_capitals(text: str) -> bool:
     from its start and end decides (a long text costs no more than a short one).
     """
     sample = text if len(text) <= 2 * SAMPLE_CHARS else text[:SAMPLE_CHARS] + "\n\n" + text[-SAMPLE_CHARS:]
+    return sample_lost_capitals(sample)
+
+
+def sample_lost_capitals(sample: str) -> bool:
+    """`lost_capitals` on the sample it takes of a text (a text streamed in pieces gives its own)."""
     lower_starts = upper_starts = 0
     for match in _SENTENCE_START.finditer(sample):
         letter = match.group(1) or match.group(2)

@@ -540,11 +540,11 @@ class _CheckOutput:
         score = result.spin_score
         failed = score is not None and reaches(score, self.fail_spin_score)
         if self.format == "json":
-            self.records.append(file_record(result.path, result.text, result.findings, score))
+            self.records.append(file_record(result.path, result.content, result.findings, score))
         elif self.sarif is not None:
             self.sarif.add_file(result.path, result.text, result.findings, score, self.fail_spin_score)
         elif self.render is not None:
-            lines = self.render(result.path, result.text, result.findings) if result.findings else []
+            lines = self.render(result.path, result.content, result.findings) if result.findings else []
             if score is not None:
                 lines += self._verdict_lines(result, score, failed)
             if lines:

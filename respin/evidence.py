@@ -40,8 +40,15 @@ RESEARCH_MARKERS = {
 RESEARCH_MARKER_WORDS = 1_000
 
 
+#: `TextView.memo` key of the text's count of spaces, when it was counted piece by piece (`respin.stream`).
+SPACES = "spaces"
+
+
 def _words(view: TextView) -> int:
-    return view.text.count(" ") + 1  # close enough to a word count, and cheap on megabytes
+    spaces = view.memo.get(SPACES)
+    if not isinstance(spaces, int):
+        spaces = view.text.count(" ")
+    return spaces + 1  # close enough to a word count, and cheap on megabytes
 
 
 def looks_spun(view: TextView, findings: Sequence[Finding]) -> bool:

@@ -67,7 +67,7 @@ def describe_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def _too_large(name: str, max_bytes: int) -> InputError:
+def too_large(name: str, max_bytes: int) -> InputError:
     return InputError(f"{name}: larger than {describe_size(max_bytes)}; not checked "
                       f"(raise the limit with --max-file-size)")
 
@@ -114,26 +114,41 @@ def decode(data: bytes, path: str, encoding: str = "utf-8") -> Document:
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}") from None
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"{name}: not valid {encoding} (byte 0x{data[error.start]:02x} at offset {error.start}); "
-            f"pass --encoding to read it, e.g. --encoding latin-1"
-        ) from None
+        raise not_decodable(name, encoding, data[error.start], error.start) from None
     return Document(path, text, encoding, bom)
+
+
+def not_decodable(name: str, encoding: str, byte: int, offset: int) -> InputError:
+    """The error for input that is not valid in `encoding`: its first bad byte, and where it is."""
+    return InputError(f"{name}: not valid {encoding} (byte 0x{byte:02x} at offset {offset}); "
+                      f"pass --encoding to read it, e.g. --encoding latin-1")
+
+
+def readable_size(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+    """The size of a regular file respin may read, or `InputError` saying why not (a folder, missing,
+    not a regular file, larger than `max_bytes`)."""
+    import stat
+
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{display_name(path)}: no such file") from None
+    except OSError as error:
+        raise InputError(f"{display_name(path)}: cannot read ({error.strerror or error})") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise InputError(f"{display_name(path)}: is a directory")
+    if not stat.S_ISREG(status.st_mode):
+        raise NotRegularFileError(f"{display_name(path)}: not a regular file (a pipe, device or socket)")
+    if status.st_size > max_bytes:
+        raise too_large(display_name(path), max_bytes)
+    return status.st_size
 
 
 def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """A regular file's bytes, or `InputError` saying why not (a folder, missing, unreadable, not a
     regular file, larger than `max_bytes`)."""
-    import stat
-
+    readable_size(path, max_bytes)
     try:
-        status = os.stat(path)
-        if stat.S_ISDIR(status.st_mode):
-            raise InputError(f"{display_name(path)}: is a directory")
-        if not stat.S_ISREG(status.st_mode):
-            raise NotRegularFileError(f"{display_name(path)}: not a regular file (a pipe, device or socket)")
-        if status.st_size > max_bytes:
-            raise _too_large(display_name(path), max_bytes)
         with open(path, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except FileNotFoundError:
@@ -143,7 +158,7 @@ def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     except MemoryError:
         raise InputError(f"{display_name(path)}: not enough memory to read it") from None
     if len(data) > max_bytes:  # it grew while being read
-        raise _too_large(display_name(path), max_bytes)
+        raise too_large(display_name(path), max_bytes)
     return data
 
 
@@ -159,7 +174,7 @@ def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     except MemoryError:
         raise InputError("<stdin>: not enough memory to read it") from None
     if len(data) > max_bytes:
-        raise _too_large("<stdin>", max_bytes)
+        raise too_large("<stdin>", max_bytes)
     return data
 
 

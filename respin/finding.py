@@ -97,3 +97,23 @@ class LineIndex:
             self._starts = [0, *(m.end() for m in _LINE_BREAK.finditer(self._text))]
         line = bisect.bisect_right(self._starts, offset) - 1
         return line + 1, offset - self._starts[line] + 1
+
+
+class KnownPositions:
+    """The (line, column) of given offsets, counted while a text streamed by (`respin.stream`).
+
+    Stands in for a `LineIndex` where the text itself is not kept: it answers for
+    the offsets it was given (the starts and ends of a file's findings) only.
+    """
+
+    def __init__(self, positions: dict[int, tuple[int, int]]) -> None:
+        self._positions = positions
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        return self._positions[offset]
+
+
+def line_index(content: str | KnownPositions) -> LineIndex | KnownPositions:
+    """What reports ask for lines and columns: a `LineIndex` over a text, or the positions a stream counted."""
+    return content if isinstance(content, KnownPositions) else LineIndex(content)
+

@@ -166,12 +166,23 @@ def _phrase_then_boundary(phrase: str) -> re.Pattern[str]:
     return re.compile(body if phrase.endswith("*") else body + r"(?![\w'’-])")
 
 
-def _occurs_as_words(phrase: str, document: TextView) -> bool:
-    lower = document.lower
-    for match in _phrase_then_boundary(phrase).finditer(lower):
+def phrase_occurs_as_words(phrase: str, lower: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether `phrase` occurs as whole words in `lower` (a lower-cased text), starting in [start, end)."""
+    end = len(lower) if end is None else end
+    for match in _phrase_then_boundary(phrase).finditer(lower, start):
+        if match.start() >= end:
+            break
         if match.start() == 0 or not is_word_char(lower[match.start() - 1]):
             return True
     return False
+
+
+def _occurs_as_words(phrase: str, document: TextView) -> bool:
+    """Whether the document holds `phrase` as whole words; a streamed document (`respin.stream`) searches itself."""
+    search = getattr(document, "occurs_as_words", None)
+    if search is not None:
+        return bool(search(phrase))
+    return phrase_occurs_as_words(phrase, document.lower)
 
 
 #: `TextView.memo` key of the document's cache: phrase -> whether it occurs in the document as words.

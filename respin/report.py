@@ -32,7 +32,7 @@ from urllib.parse import quote
 
 from respin import __version__
 from respin.files import STDIN, display_name, record_name
-from respin.finding import CONTEXT_SOURCES, Finding, LineIndex
+from respin.finding import CONTEXT_SOURCES, Finding, KnownPositions, LineIndex, line_index
 from respin.verdict import verdict_label
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github")
@@ -48,7 +48,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/respin/"
 
 
-def finding_record(finding: Finding, lines: LineIndex) -> dict[str, Any]:
+def finding_record(finding: Finding, lines: LineIndex | KnownPositions) -> dict[str, Any]:
     line, column = lines.line_col(finding.start)
     return {
         "start": finding.start,
@@ -65,9 +65,9 @@ def finding_record(finding: Finding, lines: LineIndex) -> dict[str, Any]:
     }
 
 
-def text_lines(path: str, content: str, findings: Sequence[Finding]) -> list[str]:
+def text_lines(path: str, content: str | KnownPositions, findings: Sequence[Finding]) -> list[str]:
     """`path:line:col: spun text -> suggestion [rule, confidence]`, one finding a line."""
-    lines = LineIndex(content)
+    lines = line_index(content)
     out = []
     for finding in findings:
         line, column = lines.line_col(finding.start)
@@ -82,19 +82,19 @@ def text_lines(path: str, content: str, findings: Sequence[Finding]) -> list[str
     return out
 
 
-def jsonl_lines(path: str, content: str, findings: Sequence[Finding]) -> list[str]:
+def jsonl_lines(path: str, content: str | KnownPositions, findings: Sequence[Finding]) -> list[str]:
     """One JSON object a finding, each with its `path`."""
-    lines = LineIndex(content)
+    lines = line_index(content)
     return [
         json.dumps({"path": record_name(path), **finding_record(f, lines)}, ensure_ascii=False)
         for f in findings
     ]
 
 
-def file_record(path: str, content: str, findings: Sequence[Finding], spin_score: float | None = None
+def file_record(path: str, content: str | KnownPositions, findings: Sequence[Finding], spin_score: float | None = None
                 ) -> dict[str, Any]:
     """A file's json record: its path, its findings and, when it was computed, its `spin_score` (3 places)."""
-    lines = LineIndex(content)
+    lines = line_index(content)
     record: dict[str, Any] = {"path": record_name(path)}
     if spin_score is not None:
         record["spin_score"] = rounded_score(spin_score)
@@ -179,13 +179,13 @@ def github_escape_property(text: str) -> str:
     return github_escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def github_lines(path: str, content: str, findings: Sequence[Finding]) -> list[str]:
+def github_lines(path: str, content: str | KnownPositions, findings: Sequence[Finding]) -> list[str]:
     """One `::error|warning|notice file=...,line=...,col=...,endLine=...,endColumn=...,title=...::message` a finding.
 
     Columns count code points; `endColumn` is the column of the finding's last character.
     GitHub takes columns only for a one-line range, so a finding across a line break has lines only.
     """
-    lines = LineIndex(content)
+    lines = line_index(content)
     out = []
     for finding in findings:
         line, column = lines.line_col(finding.start)

@@ -44,7 +44,7 @@ from respin.files import (
     read_document,
     write_document,
 )
-from respin.finding import Finding
+from respin.finding import Finding, KnownPositions
 from respin.fixer import apply, auto_decisions
 from respin.walk import Target
 
@@ -67,7 +67,7 @@ class FileResult:
     """What happened to one file."""
 
     path: str
-    #: The decoded text (check only: reports derive lines and columns from it).
+    #: The decoded text (check only: reports derive lines and columns from it; empty when `positions` is set).
     text: str = ""
     #: Findings reported (check) or repairs applied (fix).
     findings: tuple[Finding, ...] = ()
@@ -86,6 +86,13 @@ class FileResult:
     output: str | bytes = ""
     #: check with a verdict: the probability that the text was machine-spun (see `respin.verdict`).
     spin_score: float | None = None
+    #: A large file checked as a stream (`respin.stream`): the findings' lines and columns, counted on the way.
+    positions: KnownPositions | None = None
+
+    @property
+    def content(self) -> str | KnownPositions:
+        """What reports read lines and columns from: the text, or the positions a stream counted."""
+        return self.positions if self.positions is not None else self.text
 
 
 @dataclass(frozen=True)
@@ -138,6 +145,17 @@ class Job:
                                                  f"(lower --max-file-size, or check it in parts)")
 
     def _run(self, target: Target, extra: ExtraFinder | None) -> FileResult:
+        if self._may_stream(target, extra):
+            from respin import stream
+
+            if stream.large_enough(target.path, self.max_bytes):
+                try:
+                    streamed = stream.check_file(target.path, self.checker, self.max_bytes, self.count_words)
+                except InputError as error:
+                    return FileResult(target.path, error=str(error))
+                if streamed is not None:
+                    return FileResult(target.path, findings=tuple(streamed.findings), checked=True,
+                                      size=streamed.size, words=streamed.words, positions=streamed.positions)
         try:
             document = read_document(target.path, self.encoding, self.max_bytes)
         except BinaryInputError as error:
@@ -171,6 +189,12 @@ class Job:
                 return replace(checked, error=f"{display_name(target.path)}: cannot write ({error.strerror or error})")
         return fixed
 
+
+    def _may_stream(self, target: Target, extra: ExtraFinder | None) -> bool:
+        """Whether nothing but the findings is asked of the file, so that a large one can be read in pieces."""
+        return (self.action == "check" and not self.verdict and extra is None and not self.checker.deep
+                and target.path != STDIN and formats.syntax_for(target.path, self.syntax) is formats.Syntax.TEXT
+                and self.encoding.lower().replace("_", "-") in ("utf-8", "utf8"))
 
     def spin_score(self, text: str, syntax: formats.Syntax, findings: Sequence[Finding],
                    extra_found: Sequence[Finding] = ()) -> float:
