@@ -31,6 +31,8 @@ whole. The findings are those of `formats.check_document` on the whole text
 from __future__ import annotations
 
 import codecs
+import itertools
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -227,43 +229,41 @@ class StreamedDocument:
         return False
 
 
-class _Lines:
-    """Counts lines as the chunks go by, and gives the (line, column) of offsets in the chunk at hand.
+#: Where the line breaks of a chunk, up to an offset, leave it: (breaks, where the last one ends or None).
+LineBreaks = tuple[int, int | None]
 
-    Lines end at "\\r\\n", "\\n" or "\\r", as `finding.LineIndex` counts them.
+
+def _breaks(window: Window, end: int) -> LineBreaks:
+    """Line breaks ending in [chunk start, end), and where the last of them ends (None: none).
+
+    Lines end at "\r\n", "\n" or "\r", as `finding.LineIndex` counts them.
     """
+    text = window.text
+    a, b = window.chunk[0] - window.start, end - window.start
+    count = text.count("\n", a, b) + text.count("\r", a, b) - text.count("\r\n", a, b)
+    if b > a and text[b - 1] == "\r" and b < len(text) and text[b] == "\n":
+        count -= 1  # "\r" + "\n": the break ends after the "\n", beyond `end` (a window always
+        # reaches past its chunk, so the next chunk counts it, at its "\n")
+    last = max(text.rfind("\n", a, b), _lone_cr(text, a, b))
+    return count, (window.start + last + 1 if last != -1 else None)
+
+
+class _Lines:
+    """Counts lines as the chunks go by, and turns what a chunk says of its own line breaks into positions."""
 
     def __init__(self) -> None:
         self.line, self.line_start = 1, 0  # at the start of the current chunk
         self.positions: dict[int, tuple[int, int]] = {}
 
-    def note(self, window: Window, offsets: Sequence[int]) -> None:
-        """Record the (line, column) of `offsets` (at or after the chunk's start, inside the window)."""
-        chunk_start = window.chunk[0]
-        for offset in offsets:
-            if offset not in self.positions:
-                breaks, last_end = self._breaks(window, chunk_start, offset)
-                line_start = last_end if last_end is not None else self.line_start
-                self.positions[offset] = (self.line + breaks, offset - line_start + 1)
-
-    def advance(self, window: Window) -> None:
-        """Move past the window's chunk."""
-        start, end = window.chunk
-        breaks, last_end = self._breaks(window, start, end)
+    def add(self, result: _WindowResult) -> None:
+        """Record the (line, column) of the offsets the chunk's result notes, and move past the chunk."""
+        for offset, (breaks, last_end) in result.breaks_before.items():
+            line_start = last_end if last_end is not None else self.line_start
+            self.positions.setdefault(offset, (self.line + breaks, offset - line_start + 1))
+        breaks, last_end = result.chunk_breaks
         self.line += breaks
         if last_end is not None:
             self.line_start = last_end
-
-    def _breaks(self, window: Window, start: int, end: int) -> tuple[int, int | None]:
-        """Line breaks ending in [start, end), and where the last of them ends (None: none)."""
-        text = window.text
-        a, b = start - window.start, end - window.start
-        count = text.count("\n", a, b) + text.count("\r", a, b) - text.count("\r\n", a, b)
-        if b > a and text[b - 1] == "\r" and b < len(text) and text[b] == "\n":
-            count -= 1  # "\r" + "\n": the break ends after the "\n", beyond `end` (a window always
-            # reaches past its chunk, so the next chunk counts it, at its "\n")
-        last = max(text.rfind("\n", a, b), _lone_cr(text, a, b))
-        return count, (window.start + last + 1 if last != -1 else None)
 
 
 def _lone_cr(text: str, start: int, end: int) -> int:
@@ -284,26 +284,81 @@ def _masked_view(window: Window) -> tuple[TextView, list[tuple[int, int]]]:
     return TextView(masked_text(window.text, scan.masked, scan.opaque)), scan.masked
 
 
+@dataclass
+class _WindowResult:
+    """What checking one window gives: its chunk's findings and its share of the document's figures."""
+
+    findings: list[Finding]
+    breaks_before: dict[int, LineBreaks]  # for each offset of a finding, the chunk's line breaks before it
+    chunk_breaks: LineBreaks
+    research_score: int = 0
+    spaces: int = 0
+    words: int = 0
+
+
+@dataclass
+class _Task:
+    """What every window is checked with (sent once to each worker)."""
+
+    checker: Checker
+    document: StreamedDocument
+    facts: dict[str, object]
+    count_words: bool
+
+    def run(self, window: Window) -> _WindowResult | Exception:
+        """The window's result; an error that must end the stream is returned, to cross from a worker intact."""
+        try:
+            view, masked = _masked_view(window)
+            found = _find(view, self.checker, self.document, self.facts)
+            return _window_result(window, _in_chunk(window, found, self.checker, view, masked), view,
+                                  self.count_words)
+        except (NotStreamable, InputError) as error:
+            return error
+
+
+def _window_result(window: Window, kept: list[Finding], view: TextView | None = None,
+                   count_words: bool = False) -> _WindowResult:
+    start, end = window.local_chunk
+    result = _WindowResult(kept, {offset: _breaks(window, offset) for f in kept for offset in (f.start, f.end)},
+                           _breaks(window, window.chunk[1]))
+    if view is not None:
+        result.research_score = evidence.research_marker_score(view.lower, start, end)
+        result.spaces = view.text.count(" ", start, end)
+        if count_words:
+            result.words = len(window.text[start:end].split())
+    return result
+
+
 def _check(source: _Source, checker: Checker, count_words: bool) -> StreamedCheck:
     document = StreamedDocument(source)
+    windows = source.windows()
+    first = next(windows, None)
+    if first is None:
+        raise NotStreamable  # an empty text
+    facts = _document_facts(source, checker, _masked_view(first)[0].text)
+    document.memo.update(facts)
+    task = _Task(checker, document, facts, count_words)
+    jobs = checker.jobs or os.cpu_count() or 1
+    results: Iterator[_WindowResult | Exception]
+    if jobs > 1:
+        from respin.workers import ordered_map
+
+        _ = checker.phrase_index, checker.lexicon.counts  # loaded before forking: the workers share them
+        results = ordered_map(_run_in_worker, itertools.chain([first], windows), jobs - 1, run_here=task.run,
+                              initializer=_start_worker, initargs=(task,))
+    else:
+        results = (task.run(window) for window in itertools.chain([first], windows))
     lines = _Lines()
     found: list[Finding] = []
     research_score = spaces = words = 0
-    facts: dict[str, object] | None = None
-    for window in source.windows():
-        view, masked = _masked_view(window)
-        if facts is None:
-            facts = _document_facts(source, checker, view.text)
-            document.memo.update(facts)
-        start, end = window.local_chunk
-        kept = _in_chunk(window, _find(view, checker, document, facts), checker, view, masked)
-        lines.note(window, [offset for f in kept for offset in (f.start, f.end)])
-        lines.advance(window)
-        found.extend(kept)
-        research_score += evidence.research_marker_score(view.lower, start, end)
-        spaces += view.text.count(" ", start, end)
-        if count_words:
-            words += len(window.text[start:end].split())
+    for result in results:
+        if isinstance(result, Exception):
+            raise result
+        lines.add(result)
+        found.extend(result.findings)
+        research_score += result.research_score
+        spaces += result.spaces
+        words += result.words
     document.memo[evidence.RESEARCH_SCORE] = research_score
     document.memo[evidence.SPACES] = spaces
     for rule in checker._rules:
@@ -312,6 +367,20 @@ def _check(source: _Source, checker: Checker, count_words: bool) -> StreamedChec
     kept = [f for f in found if f.confidence >= checker.min_confidence]
     return StreamedCheck(resolve_overlaps(merge_case_repairs(kept)), KnownPositions(lines.positions), source.size,
                          words)
+
+
+# The task a worker runs on the windows it is sent, set once per worker process by `_start_worker`.
+_worker_task: _Task | None = None
+
+
+def _start_worker(task: _Task) -> None:
+    global _worker_task  # noqa: PLW0603 - per-process state of a worker
+    _worker_task = task
+
+
+def _run_in_worker(window: Window) -> _WindowResult | Exception:
+    assert _worker_task is not None, "called outside a worker started by _check"
+    return _worker_task.run(window)
 
 
 def _document_facts(source: _Source, checker: Checker, first_window: str) -> dict[str, object]:
@@ -347,8 +416,8 @@ def _gated_pass(source: _Source, checker: Checker, rule: Rule, lines: _Lines) ->
     for window in source.windows():
         view, masked = _masked_view(window)
         kept = _in_chunk(window, list(rule.find(view, checker.lexicon)), checker, view, masked)
-        counter.note(window, [offset for f in kept for offset in (f.start, f.end)])
-        counter.advance(window)
-        found.extend(kept)
+        result = _window_result(window, kept)
+        counter.add(result)
+        found.extend(result.findings)
     lines.positions.update(counter.positions)
     return found

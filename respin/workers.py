@@ -26,7 +26,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 #: How often a worker's watchdog checks that its parent is alive (seconds).
@@ -105,15 +105,21 @@ def _no_setup() -> None:
     pass
 
 
-def ordered_map(task: Callable[[Any], Any], payloads: Sequence[Any], workers: int, run_here: Callable[[Any], Any],
+_END = object()  # no payload left
+
+
+def ordered_map(task: Callable[[Any], Any], payloads: Iterable[Any], workers: int, run_here: Callable[[Any], Any],
                 initializer: Callable[..., None] = _no_setup, initargs: tuple[Any, ...] = ()) -> Iterator[Any]:
     """`task(payload)` for every payload, in order, in `workers` worker processes and this one.
 
     Workers are started with `initializer(*initargs)` (forked where the platform
     can: they share what this process has loaded); this process runs
-    `run_here(payload)` when it takes a payload itself. Raises `WorkerDied` when
-    a worker ends without its result, `WorkerFailed` when a task raised there;
-    the workers are killed whenever the caller stops early.
+    `run_here(payload)` when it takes a payload itself. Payloads are taken from
+    `payloads` only as workers become free, at most a few ahead of the result
+    the caller waits for, so a generator of large payloads holds a few at a
+    time. Raises `WorkerDied` when a worker ends without its result,
+    `WorkerFailed` when a task raised there; the workers are killed whenever
+    the caller stops early.
     """
     import multiprocessing
     from multiprocessing.connection import wait
@@ -127,6 +133,8 @@ def ordered_map(task: Callable[[Any], Any], payloads: Sequence[Any], workers: in
     try:
         done: dict[int, Any] = {}
         given = 0  # payloads before this one are started (by a worker or here)
+        remaining = iter(payloads)
+        upcoming = next(remaining, _END)  # the next payload nobody has started
 
         def collect(timeout: float | None) -> None:
             busy = [w for w in pool if w.busy_with is not None]
@@ -146,25 +154,32 @@ def ordered_map(task: Callable[[Any], Any], payloads: Sequence[Any], workers: in
                 elif worker.process.sentinel in ready:
                     raise WorkerDied(_DIED)
 
-        for index in range(len(payloads)):
+        index = 0
+        ahead = len(pool) + 1  # payloads started beyond the one whose result the caller waits for
+
+        while index < given or upcoming is not _END:
             while index not in done:
                 for worker in pool:
-                    if worker.busy_with is None and given < len(payloads):
+                    if worker.busy_with is None and upcoming is not _END and given - index <= ahead:
                         try:
-                            worker.connection.send((given, payloads[given]))
+                            worker.connection.send((given, upcoming))
                         except OSError:  # it died while idle (BrokenPipeError, ConnectionResetError)
                             raise WorkerDied(_DIED) from None
                         worker.busy_with = given
-                        given += 1
+                        given, upcoming = given + 1, next(remaining, _END)
                 collect(0)
                 if index in done:
                     break
-                if given < len(payloads):  # nothing ready: do the earliest payload nobody has started
-                    done[given] = run_here(payloads[given])
+                if upcoming is not _END and given - index <= ahead:
+                    # nothing ready: do the earliest payload nobody has started (never too far ahead of the
+                    # results the caller has, so that results and payloads waiting stay few)
+                    payload, upcoming = upcoming, next(remaining, _END)
+                    done[given] = run_here(payload)
                     given += 1
                 else:
                     collect(None)
             yield done.pop(index)
+            index += 1
         finished = True
     finally:
         _stop(pool, kill=not finished)

@@ -47,7 +47,7 @@ def write(tmp_path: Path, text: str, name: str = "large.txt", bom: bool = False)
 
 def whole_and_streamed(path: Path, text: str, checker: Checker) -> None:
     """Assert the streamed check equals `check_document` on the text, positions included."""
-    whole = check_document(text, checker, Syntax.TEXT)
+    whole = check_document(text, Checker(jobs=1), Syntax.TEXT)
     streamed = stream.check_file(str(path), checker, max_bytes=10**9, count_words=True)
     assert streamed is not None
     assert streamed.findings == whole
@@ -65,6 +65,7 @@ def test_streamed_findings_are_those_of_the_whole_text(tmp_path: Path, separator
     text = separator.join(PARTS * 3)
     path = write(tmp_path, text)
     whole_and_streamed(path, text, Checker(jobs=1))
+    whole_and_streamed(path, text, Checker(jobs=2))  # the chunks shared with a worker process
     found = {f.rule for f in check_document(text, Checker(jobs=1), Syntax.TEXT)}
     # what the document as a whole decides was exercised: a condition, the research gate, case rules
     assert {"scientific-pps", "tortured-phrase", "doubled-word", "joined-words"} <= found

@@ -57,6 +57,23 @@ def test_results_come_in_order_from_workers_and_this_process() -> None:
 
     assert list(ordered_map(_square, list(range(40)), 2, run_here)) == [x * x for x in range(40)]
     assert list(ordered_map(_square, [3], 0, run_here)) == [9]  # no workers: all here
+    assert list(ordered_map(_square, [], 2, run_here)) == []
+
+
+def test_payloads_are_taken_from_a_generator_only_as_they_are_needed() -> None:
+    """A generator of large payloads (a file's chunks) is read a few payloads ahead, not all at once."""
+    taken: list[int] = []
+    results = []
+
+    def payloads():
+        for x in range(30):
+            taken.append(x)
+            yield x
+
+    for result in ordered_map(_square, payloads(), 2, lambda x: x * x):
+        results.append(result)
+        assert len(taken) <= len(results) + 4  # two workers, this process, and the next one
+    assert results == [x * x for x in range(30)]
 
 
 def test_a_worker_that_is_killed_ends_the_run_at_once() -> None:
