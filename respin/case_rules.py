@@ -101,18 +101,17 @@ def sample_lost_capitals(sample: str) -> bool:
             lower_starts += 1
         else:
             upper_starts += 1
+    if lower_starts >= 3 and lower_starts >= upper_starts:
+        return True  # the sentences lost their capitals
+    # Or the names did. Each distinct token counts (two that strip to the same word count twice), and the
+    # tokens are looked up in C first: this runs on every file, and few tokens are names.
     gazetteer = _names("gazetteer")
-    lower_names = upper_names = 0
-    for token in set(sample.split()):
-        word = token.strip(TOKEN_EDGES)
-        if len(word) > 2 and word.lower() in gazetteer:
-            if word.islower():
-                lower_names += 1
-            elif word[0].isupper():
-                upper_names += 1
-    sentences_lost = lower_starts >= 3 and lower_starts >= upper_starts
-    names_lost = lower_names >= 3 and lower_names >= 2 * upper_names
-    return sentences_lost or names_lost
+    words = [token.strip(TOKEN_EDGES) for token in set(sample.split())]
+    lower_names = sum(1 for word in [w for w in words if w in gazetteer] if len(word) > 2 and word.islower())
+    if lower_names < 3:
+        return False
+    upper_names = sum(1 for word in words if word[:1].isupper() and len(word) > 2 and word.lower() in gazetteer)
+    return lower_names >= 2 * upper_names
 
 
 def is_lower_cased(view: TextView) -> bool:
