@@ -14,7 +14,7 @@ lists), and symspellpy's word counts to tell names from ordinary words.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from functools import cache
 
 import ahocorasick_rs
@@ -82,18 +82,21 @@ def _finding(start: int, original: str, suggestion: str, rule: str, confidence: 
 SAMPLE_CHARS = 20_000
 
 
-def lost_capitals(text: str) -> bool:
+def lost_capitals(text: str, tokens: Collection[str] | None = None) -> bool:
     """True when the text lost its capitals: most sentence starts or known proper nouns are lower case.
 
     A text lower-cased by a spinner or scraper is lower case throughout, so a sample
     from its start and end decides (a long text costs no more than a short one).
     """
     sample = text if len(text) <= 2 * SAMPLE_CHARS else text[:SAMPLE_CHARS] + "\n\n" + text[-SAMPLE_CHARS:]
-    return sample_lost_capitals(sample)
+    return sample_lost_capitals(sample, tokens if sample is text else None)
 
 
-def sample_lost_capitals(sample: str) -> bool:
-    """`lost_capitals` on the sample it takes of a text (a text streamed in pieces gives its own)."""
+def sample_lost_capitals(sample: str, tokens: Collection[str] | None = None) -> bool:
+    """`lost_capitals` on the sample it takes of a text (a text streamed in pieces gives its own).
+
+    `tokens`, when given, are the sample's distinct white-space separated tokens (`set(sample.split())`).
+    """
     lower_starts = upper_starts = 0
     for match in _SENTENCE_START.finditer(sample):
         letter = match.group(1) or match.group(2)
@@ -106,7 +109,7 @@ def sample_lost_capitals(sample: str) -> bool:
     # Or the names did. Each distinct token counts (two that strip to the same word count twice), and the
     # tokens are looked up in C first: this runs on every file, and few tokens are names.
     gazetteer = _names("gazetteer")
-    words = [token.strip(TOKEN_EDGES) for token in set(sample.split())]
+    words = [token.strip(TOKEN_EDGES) for token in (set(sample.split()) if tokens is None else tokens)]
     lower_names = sum(1 for word in [w for w in words if w in gazetteer] if len(word) > 2 and word.islower())
     if lower_names < 3:
         return False

@@ -164,8 +164,8 @@ def check_text(
     resolved, so a long match across one never hides a shorter one beside it.
     """
     jobs = checker.jobs or os.cpu_count() or 1
-    facts = document_facts(text, checker)
     whole = TextView(text)
+    facts = document_facts(whole, checker)
     if len(text) >= checker.parallel_min_chars:
         found = _find_in_chunks(whole, checker, jobs if _can_fork() else 1, facts)
     else:
@@ -252,10 +252,13 @@ def outside(findings: Sequence[Finding], spans: Sequence[tuple[int, int]]) -> li
     return kept
 
 
-def document_facts(text: str, checker: Checker) -> dict[str, object]:
+def document_facts(document: TextView, checker: Checker) -> dict[str, object]:
     """What the detectors must decide about the whole document, once (never per chunk)."""
     if any(rule.category is Category.CASE for rule in checker._rules):
-        return {"lower_cased": case_rules.lost_capitals(text)}
+        text = document.text
+        # a short text is its own sample: its distinct tokens are the view's, computed once for all
+        tokens = document.tokens if len(text) <= 2 * case_rules.SAMPLE_CHARS else None
+        return {"lower_cased": case_rules.lost_capitals(text, tokens)}
     return {}
 
 

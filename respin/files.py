@@ -78,6 +78,7 @@ def record_name(path: str) -> str:
 
 
 _CONTROL = re.compile(r'[\x00-\x1f\x7f"\\]')
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 _ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 
 
@@ -88,7 +89,7 @@ def display_name(path: str | Path) -> str:
     two) is shown as git shows it: in double quotes, with C escapes.
     """
     name = record_name(str(path))
-    if not any(ord(c) < 0x20 or c == "\x7f" for c in name):
+    if not _CONTROL_CHARACTER.search(name):
         return name
     return '"' + _CONTROL.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), name) + '"'
 

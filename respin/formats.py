@@ -54,11 +54,11 @@ Addresses and inline control are found here; the scanners of each markup live in
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from pathlib import PurePath
 
 from respin.engine import Checker, check_text
 from respin.files import STDIN
@@ -101,7 +101,7 @@ def syntax_for(path: str, override: str | None = None) -> Syntax:
         return Syntax(override)
     if path == STDIN:
         return Syntax.TEXT
-    return EXTENSIONS.get(PurePath(path).suffix.lower(), Syntax.TEXT)
+    return EXTENSIONS.get(os.path.splitext(path)[1].lower(), Syntax.TEXT)  # (PurePath costs 40 us a file)
 
 
 def check_document(text: str, checker: Checker, syntax: Syntax, extra: Sequence[Finding] = ()) -> list[Finding]:
