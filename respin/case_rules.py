@@ -33,6 +33,11 @@ SENTENCE_CONFIDENCE = 0.8
 _SENTENCE_START = re.compile(
     r"[.!?][\"”’')\]]*[ \t]+[\"“‘(\[]?([A-Za-z])|(?:^|\n[ \t]*\r?\n)[ \t]*[\"“‘(\[]?([A-Za-z])"
 )
+# The same, for a lower-case and for a capital first letter: counted in C. (No match can start inside
+# another, so together they find the sentence starts `_SENTENCE_START` finds.)
+_LOWER_SENTENCE_START, _CAPITAL_SENTENCE_START = (
+    re.compile(_SENTENCE_START.pattern.replace("[A-Za-z]", letters)) for letters in ("[a-z]", "[A-Z]")
+)
 _ABBREVIATION_BEFORE = re.compile(
     r"(?:\b[a-z]\.[a-z]|\b(?:mr|mrs|ms|dr|st|no|vs|etc|gen|col|lt|sgt|jr|sr|inc|ltd|co))\.$", re.I
 )
@@ -97,14 +102,8 @@ def sample_lost_capitals(sample: str, tokens: Collection[str] | None = None) -> 
 
     `tokens`, when given, are the sample's distinct white-space separated tokens (`set(sample.split())`).
     """
-    lower_starts = upper_starts = 0
-    for match in _SENTENCE_START.finditer(sample):
-        letter = match.group(1) or match.group(2)
-        if letter.islower():
-            lower_starts += 1
-        else:
-            upper_starts += 1
-    if lower_starts >= 3 and lower_starts >= upper_starts:
+    lower_starts = len(_LOWER_SENTENCE_START.findall(sample))
+    if lower_starts >= 3 and lower_starts >= len(_CAPITAL_SENTENCE_START.findall(sample)):
         return True  # the sentences lost their capitals
     # Or the names did. Each distinct token counts (two that strip to the same word count twice), and the
     # tokens are looked up in C first: this runs on every file, and few tokens are names.
