@@ -63,12 +63,16 @@ RESEARCH_SCORE = "research_marker_score"
 
 
 def research_marker_score(lower: str, start: int = 0, end: int | None = None) -> int:
-    """The weighted count of research markers in `lower[start:end]` (a lower-cased text).
+    """The weighted count of research markers starting in `lower[start:end]` (a lower-cased text).
 
-    No marker holds a paragraph break, so the scores of pieces cut at paragraph
-    breaks add up to the score of the whole: a large text is scored chunk by chunk.
+    A marker counts where it starts (it may end past `end`) and no marker can
+    overlap itself, so the scores of the chunks of a text add up to the score of
+    the whole: a large text is scored chunk by chunk.
     """
-    return sum(weight * lower.count(marker, start, end) for marker, weight in RESEARCH_MARKERS.items())
+    if end is None:
+        end = len(lower)
+    return sum(weight * lower.count(marker, start, end + len(marker) - 1)
+               for marker, weight in RESEARCH_MARKERS.items())
 
 
 def reads_as_research(view: TextView, findings: Sequence[Finding]) -> bool:

@@ -141,3 +141,14 @@ def test_json_and_a_verdict_read_the_file_whole(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setattr(stream, "check_file", lambda *a, **k: pytest.fail("streamed"))
     json.loads(run_cli("--format", "json", str(path)))
     assert "spin score" in run_cli("--verdict", str(path))
+
+
+def test_research_markers_add_up_over_chunks_cut_anywhere() -> None:
+    """A marker counts in the chunk it starts in, even when a cut at a space splits it ("this | paper")."""
+    from respin.evidence import research_marker_score
+
+    lower = (PARTS[2] + " In this work, state-of-the-art methodology. ").lower() * 3
+    whole = research_marker_score(lower)
+    assert whole > 10
+    for cut in range(len(lower) + 1):
+        assert research_marker_score(lower, 0, cut) + research_marker_score(lower, cut) == whole
