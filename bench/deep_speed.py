@@ -11,7 +11,7 @@ nor touched. Times are medians of `--repeat` runs (default 3; `--cold-repeat`
 for the cold loads).
 
 load, cold cache
-    A process that imports `respin.lm` and loads the model with an empty cache:
+    A process that imports `respin.language.lm` and loads the model with an empty cache:
     it reads the GGUF file (de-quantizes it, builds the tokenizer) and writes the
     cache; each run gets its own empty folder. The first `respin check --deep`
     after installing costs this once. No target.
@@ -20,7 +20,7 @@ load, warm cache
     The same with the cache written: what every later run pays. Target: <= 2 s.
 
 scoring the article's sentences
-    In one process, after loading (warm): `respin.lm.get_model().nll(sentences)`
+    In one process, after loading (warm): `respin.language.lm.get_model().nll(sentences)`
     over the sentences of FILE (default fixtures/spun-news-syria.txt, 706 words),
     timed on the first call (which also pages in the memory-mapped weights) and
     as the median of `--repeat` later calls; with tokens per second and the time
@@ -30,7 +30,7 @@ check --deep per 700 words
     `python -m respin check --deep --format json FILE` end to end (warm cache),
     median of `--repeat`; minus the median warm load, that is what the deep tier
     costs per article (scaled to 700 words). Target: <= 3 s. Whatever `--deep`
-    does (today `respin.deep`'s verdicts; `respin.context` when it exists) is
+    does (today `respin.detectors.deep`'s verdicts; `respin.detectors.context` when it exists) is
     what this measures. (A text with nothing for the model to judge never loads
     it: its peak memory then stays far below the model's.)
 
@@ -98,7 +98,7 @@ print(json.dumps({"seconds": seconds, "returncode": done.returncode,
 _LOAD = """\
 import json, time
 start = time.perf_counter()
-from respin import lm
+from respin.language import lm
 model = lm.get_model()
 model.load()
 print(json.dumps({"load_s": time.perf_counter() - start, "loaded_from": model.loaded_from}))
@@ -107,7 +107,7 @@ print(json.dumps({"load_s": time.perf_counter() - start, "loaded_from": model.lo
 # Loads the model, then scores the sentences (a JSON list in argv[1]) `argv[2]` times.
 _SCORE = """\
 import json, sys, time
-from respin import lm
+from respin.language import lm
 sentences, repeat = json.loads(sys.argv[1]), int(sys.argv[2])
 model = lm.get_model()
 start = time.perf_counter()
@@ -229,7 +229,7 @@ def measure_check_deep(path: Path, cache: Path, repeat: int, warm_load_s: float)
         "per_article_s": max(0.0, median - warm_load_s) * ARTICLE_WORDS / words,
         "findings": findings,
         "peak_rss_mb": max(run["peak_rss_mb"] for run in runs),
-        "context_module": importlib.util.find_spec("respin.context") is not None,
+        "context_module": importlib.util.find_spec("respin.detectors.context") is not None,
     }
 
 
@@ -295,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     machine = machine_info()
     print(f"respin deep-tier benchmark: {describe_cores(machine)}, {machine['python']}, {machine['platform']}",
           flush=True)
-    from respin import lm
+    from respin.language import lm
 
     if not lm.available():
         print(f"error: the language model extra is not installed (missing {', '.join(lm.missing_modules())}): "

@@ -29,7 +29,7 @@ B. Spun text, once per spinner kind (`--spinner word|phrase|wordnet|insertion|
    "Unnatural" substitutions, the subset a detector of spins should find, are
    approximated by frequency alone (`bench.metrics.reads_unnaturally`): the
    replacement is at least 10 times rarer than the original by symspellpy's
-   unigram counts (`respin.lexicon`), a phrase counted as its rarest word (an
+   unigram counts (`respin.language.lexicon`), a phrase counted as its rarest word (an
    upper bound on the phrase's frequency) and an unknown original never
    counted. It catches obscure swaps ("growth" -> "skin eruption", "economy"
    -> "niggardliness") but not meaning changes among common words
@@ -81,7 +81,7 @@ G. The context tier (`--context` adds it, `--context-only` runs it alone): a
    fitted on the other half), clean and spun by each of `--context-spinners`
    (default word, phrase, wordnet, insertion; `--rate`, `--seed` as in B).
    Each text is checked once, with the tier reporting from the lowest
-   threshold of the curve (`respin.context.REPORT_FROM` lowered to 0.5 for the
+   threshold of the curve (`respin.detectors.context.REPORT_FROM` lowered to 0.5 for the
    run), and every figure comes from those findings; the per-spinner,
    per-source and clean figures count the findings from the tier's own
    `REPORT_FROM` (0.8), as `check --deep` reports them. Per
@@ -97,7 +97,7 @@ G. The context tier (`--context` adds it, `--context-only` runs it alone): a
    the clean articles. On the clean articles (headline, the first line,
    included): findings per 1000 words, context and all, and how many stand on
    a headline; `--show-fp K` prints the first K in context. The document
-   verdict: when `respin.verdict.spin_score(text, findings)` exists, the AUROC
+   verdict: when `respin.detectors.verdict.spin_score(text, findings)` exists, the AUROC
    (`metrics.auroc`) of its scores on the spun articles (each kind, and all
    together) against the clean ones; otherwise a note. Time of the deep check
    per text (clean and spun): mean, median, and per 700 words; the language
@@ -136,7 +136,7 @@ from respin import Checker, Finding, apply, auto_decisions, check_text
 from respin.cli import DEFAULT_FIX_CONFIDENCE
 from respin.engine import DEFAULT_MIN_CONFIDENCE
 from respin.finding import Category, LineIndex
-from respin.lexicon import shared_lexicon
+from respin.language.lexicon import shared_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT / ".." / "shared" / "data" / "bbc-dev"
@@ -482,9 +482,9 @@ def false_flags(clean: Sequence[Checked], scope: str, threshold: float = 0.0) ->
 
 
 def load_spin_score() -> Any:
-    """`respin.verdict.spin_score(text, findings) -> float` when it exists, else None."""
+    """`respin.detectors.verdict.spin_score(text, findings) -> float` when it exists, else None."""
     try:
-        from respin import verdict
+        from respin.detectors import verdict
     except ImportError:
         return None
     return getattr(verdict, "spin_score", None)
@@ -514,7 +514,7 @@ def timing_figures(checked: Sequence[Checked]) -> dict:
 
 def warm_up_model() -> float | None:
     """Load the language model before anything is timed; its load time (None when there is no model)."""
-    from respin import lm
+    from respin.language import lm
 
     if not lm.available():
         return None
@@ -532,7 +532,7 @@ def evaluate_context(report_half: Sequence[Path], check_settings: dict, fix_conf
 
     `report_half` are the paths of the report half; `limit` of them, evenly spaced, are read.
     """
-    from respin import context
+    from respin.detectors import context
 
     articles = [read_article(path) for path in metrics.spread(report_half, limit)]
     checker = Checker(**{**check_settings, "deep": True})
@@ -579,7 +579,7 @@ def _evaluate_context(articles: Sequence[Article], checker: Checker, load_second
     curve_spun, curve_clean = [c.on_the_curve() for c in all_spun], [c.on_the_curve() for c in clean]
     spin_score = load_spin_score()
     if spin_score is None:
-        notes.append("G: no document verdict (respin.verdict.spin_score not found): its AUROC is skipped")
+        notes.append("G: no document verdict (respin.detectors.verdict.spin_score not found): its AUROC is skipped")
     return {
         "half": split.REPORT,
         "report_half_articles": report_half_articles,
@@ -783,7 +783,7 @@ def context_rows(g: dict) -> list[tuple[str, str, str, str, str]]:
                      f"{c['findings']} in {c['words']} words; {c['on_headlines']} on headlines", "", ""))
     verdict = g.get("verdict")
     if verdict is None:
-        rows.append(("  document verdict AUROC", "skipped", "respin.verdict.spin_score not found", "", ""))
+        rows.append(("  document verdict AUROC", "skipped", "respin.detectors.verdict.spin_score not found", "", ""))
     else:
         for kind, v in verdict.items():
             rows.append((f"  document verdict AUROC, {kind}", _fmt(v["auroc"]),

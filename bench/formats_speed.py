@@ -50,8 +50,8 @@ from bench.speed import (
     build_corpus,
     format_table,
 )
+from respin.documents.formats import Syntax, masked_text, prose_mask
 from respin.engine import Checker, check_text
-from respin.formats import Syntax, masked_text, prose_mask
 
 #: The file name extension each syntax is detected by, for the start-up runs.
 SUFFIXES = {Syntax.TEXT: ".txt", Syntax.MARKDOWN: ".md", Syntax.HTML: ".html", Syntax.RST: ".rst"}

@@ -21,7 +21,7 @@ A remaining entry can still overlap a held-out phrase (the key "flag-bearing"
 kept, "flag-bearing network" held out); the hits are broken down by rule so
 such dictionary hits can be told from those of detectors for unseen phrases.
 
-The swap (`dictionaries_swapped`) replaces `respin.dictionary.dictionaries_dir`
+The swap (`dictionaries_swapped`) replaces `respin.language.dictionary.dictionaries_dir`
 (and any respin module's own binding of it) and clears every functools cache of
 every loaded respin module (`shipped_lines`, `load`, `rules._gazetteer`, ...)
 on entry and again on exit. A detector that keeps what it learnt from the
@@ -42,10 +42,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import respin.dictionary
+import respin.language.dictionary
 from bench import metrics
 from respin import Checker, check_text
-from respin.dictionary import parse_trusted, spec_named
+from respin.language.dictionary import parse_trusted, spec_named
 
 SPEC_NAME = "scientific-pps"
 HOLDOUT_FRACTION = 0.2
@@ -71,7 +71,7 @@ def clear_respin_caches() -> int:
 @contextmanager
 def dictionaries_swapped(folder: Path) -> Iterator[Path]:
     """Within the block respin reads its dictionaries from `folder`; afterwards from the original again."""
-    original = respin.dictionary.dictionaries_dir
+    original = respin.language.dictionary.dictionaries_dir
     folder = Path(folder)
 
     def swapped() -> Path:
@@ -119,7 +119,7 @@ class HeldOut:
 def held_out_dictionaries(seed: int | str, fraction: float = HOLDOUT_FRACTION,
                           source: Path | None = None) -> Iterator[HeldOut]:
     """A temporary copy of the dictionaries folder with `fraction` of scientific-pps held out, swapped in."""
-    source = Path(source) if source is not None else respin.dictionary.dictionaries_dir()
+    source = Path(source) if source is not None else respin.language.dictionary.dictionaries_dir()
     filename = spec_named(SPEC_NAME).filename
     text = (source / filename).read_text(encoding="utf-8")
     kept, held = split_entries(entry_lines(source / filename), seed, fraction)

@@ -470,7 +470,7 @@ def spin_insertions(text: str, seed: int | str = 0, rate: float = DEFAULT_RATE,
     return _spin_candidates(text, insertion_candidates(text, table), rate, rng, lambda key: rng.choice(table[key]))
 
 
-# (inflected suffix, lemma suffix): the readings respin's thesaurus lookup tries (respin/thesaurus.py)
+# (inflected suffix, lemma suffix): the readings respin's thesaurus lookup tries (respin/language/thesaurus.py)
 _INFLECTIONS = (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", ""))
 
 

@@ -40,8 +40,8 @@ import dask
 import dask.bag
 
 from respin import Checker, InputError, check_text, read_document
-from respin.files import write_atomic
-from respin.report import jsonl_lines
+from respin.documents.files import write_atomic
+from respin.output.report import jsonl_lines
 
 if TYPE_CHECKING:
     from distributed import Client

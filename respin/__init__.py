@@ -13,10 +13,10 @@ The public API (the README's "Python API" section shows it at work):
   file) and `write_document(document, text)` (atomic, keeps encoding and byte-order mark).
 """
 
+from respin.documents.files import Document, InputError, read_document, write_document
+from respin.documents.fixer import StaleFindingError, apply, auto_decisions
 from respin.engine import Checker, check_text
-from respin.files import Document, InputError, read_document, write_document
 from respin.finding import Category, Finding
-from respin.fixer import StaleFindingError, apply, auto_decisions
 
 __version__ = "0.1.0"
 

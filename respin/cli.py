@@ -18,15 +18,18 @@ from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from respin import __version__, config, formats
-from respin.allowed_phrases import AllowFileError, read_allow_file
+from respin import __version__, config
 from respin.config import Config
-from respin.dictionary import REGISTRY, UserDictionaryError, user_dictionary_name
+from respin.detectors.allowed_phrases import AllowFileError, read_allow_file
+from respin.detectors.rules import RULES
+from respin.documents import formats
+from respin.documents.files import DEFAULT_MAX_BYTES, STDIN, InputError, display_name
+from respin.documents.walk import DEFAULT_INCLUDE, Expansion, GlobError, Globs, Selection, Target, expand
 from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker, check_user_dictionary_names
-from respin.files import DEFAULT_MAX_BYTES, STDIN, InputError, display_name
 from respin.finding import Finding
-from respin.progress import progress_bar, wanted
-from respin.report import (
+from respin.language.dictionary import REGISTRY, UserDictionaryError, user_dictionary_name
+from respin.output.progress import progress_bar, wanted
+from respin.output.report import (
     FORMATS,
     SarifLog,
     failed_verdict_message,
@@ -40,14 +43,12 @@ from respin.report import (
     verdict_jsonl_line,
     verdict_text_line,
 )
-from respin.rules import RULES
+from respin.output.stats import RunStats
 from respin.runner import Action, FileResult, Job, WorkerError, run_files, usable_cores
-from respin.stats import RunStats
-from respin.walk import DEFAULT_INCLUDE, Expansion, GlobError, Globs, Selection, Target, expand
 from respin.workers import WorkerDied, WorkerFailed
 
 if TYPE_CHECKING:
-    from respin.grammar import LanguageToolDetector
+    from respin.detectors.grammar import LanguageToolDetector
 
 DEFAULT_FIX_CONFIDENCE = 0.8
 #: The name `--disable` takes for the context tier (`--deep`'s detector of unlisted spins).
@@ -382,7 +383,7 @@ def make_checker(options: argparse.Namespace) -> Checker:
         raise UsageError(f"{where}: no dictionary or rule named {', '.join(sorted(unknown))}")
     # review shows the fast findings and says once that the language model is missing (respin.review.app).
     if options.deep and options.command != "review":
-        from respin.lm import INSTALL_HINT, available, missing_modules
+        from respin.language.lm import INSTALL_HINT, available, missing_modules
 
         if not available():
             raise UsageError(
@@ -402,7 +403,7 @@ def make_grammar_detector(options: argparse.Namespace) -> LanguageToolDetector |
     """The LanguageTool detector the command line, the configuration or the environment asks for, if any."""
     if not (options.languagetool or os.environ.get("RESPIN_LANGUAGETOOL") or os.environ.get("LTP_PATH")):
         return None  # not configured: do not even import the adapter (start-up time)
-    from respin.grammar import LanguageToolDetector, detector_from_env
+    from respin.detectors.grammar import LanguageToolDetector, detector_from_env
 
     try:
         if options.languagetool:

@@ -20,7 +20,7 @@ Keys (all optional)::
     allow-file = "allowed-phrases.txt"       # more of them, one a line (a path or a list of paths)
 
 Paths are relative to the folder of the file that names them.
-    include = ["*.txt", "*.md"]       # files read in a walked directory (see respin.walk)
+    include = ["*.txt", "*.md"]       # files read in a walked directory (see respin.documents.walk)
     exclude = ["drafts/", "/vendor"]  # files and folders a walk skips
 
 Globs in `include` and `exclude` are gitignore patterns relative to the
@@ -59,11 +59,11 @@ class Config:
     dictionaries: tuple[Path, ...] = field(default_factory=tuple)
     allow: tuple[str, ...] = field(default_factory=tuple)
     allow_files: tuple[Path, ...] = field(default_factory=tuple)
-    #: Globs of the files a walked directory yields (None: `respin.walk.DEFAULT_INCLUDE`).
+    #: Globs of the files a walked directory yields (None: `respin.documents.walk.DEFAULT_INCLUDE`).
     include: tuple[str, ...] | None = None
     #: Globs of the files and folders a walk skips.
     exclude: tuple[str, ...] = field(default_factory=tuple)
-    #: The largest input read, in MiB (None: `respin.files.DEFAULT_MAX_BYTES`).
+    #: The largest input read, in MiB (None: `respin.documents.files.DEFAULT_MAX_BYTES`).
     max_file_size: float | None = None
 
     @property
@@ -126,7 +126,7 @@ def _phrases(value: Any, where: str) -> tuple[str, ...]:
 def _globs(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{where}: expected a list of globs, e.g. [\"*.txt\", \"drafts/\"], got {value!r}")
-    from respin.walk import GlobError, compile_globs
+    from respin.documents.walk import GlobError, compile_globs
 
     try:
         compile_globs(value)

@@ -14,7 +14,7 @@ validated when the Checker is made, so a bad one fails at once). Detectors that
 talk to a server (LanguageTool) run outside and hand their findings in through
 `extra`.
 
-Rules with a gate (`Rule.gate`, see `respin.evidence`) guess at damage no list
+Rules with a gate (`Rule.gate`, see `respin.detectors.evidence`) guess at damage no list
 records, which is worth showing only where damage is expected: they run once
 on the whole text after the other detectors, when their gate opens (the text
 already looks spun, or reads like a research paper).
@@ -42,9 +42,12 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
-from respin import case_rules, evidence
-from respin.allowed_phrases import AllowedPhrases
-from respin.dictionary import (
+from respin.detectors import case_rules, evidence
+from respin.detectors.allowed_phrases import AllowedPhrases
+from respin.detectors.phrase_index import PhraseIndex
+from respin.detectors.rules import RULES, Rule, rule_named
+from respin.finding import Category, Finding
+from respin.language.dictionary import (
     REGISTRY,
     DictionarySpec,
     UserDictionary,
@@ -53,10 +56,7 @@ from respin.dictionary import (
     spec_named,
     user_dictionary_name,
 )
-from respin.finding import Category, Finding
-from respin.lexicon import Lexicon, shared_lexicon
-from respin.phrase_index import PhraseIndex
-from respin.rules import RULES, Rule, rule_named
+from respin.language.lexicon import Lexicon, shared_lexicon
 from respin.textview import TextView
 
 DEFAULT_MIN_CONFIDENCE = 0.5
@@ -107,11 +107,11 @@ class Checker:
     parallel_min_chars: int = 1_000_000
     #: Let the language model confirm, re-rank or reject uncertain findings (the `lm` extra; slower).
     deep: bool = False
-    #: With `deep`, also run the context tier (`respin.context`): spins no dictionary lists.
+    #: With `deep`, also run the context tier (`respin.detectors.context`): spins no dictionary lists.
     context: bool = True
-    #: User dictionary files (same format as the shipped ones; see `respin.dictionary.load_user`).
+    #: User dictionary files (same format as the shipped ones; see `respin.language.dictionary.load_user`).
     extra_dictionaries: tuple[str, ...] = ()
-    #: Phrases never to flag, whichever detector finds them (see `respin.allowed_phrases`).
+    #: Phrases never to flag, whichever detector finds them (see `respin.detectors.allowed_phrases`).
     allowed: tuple[str, ...] = ()
     _index: PhraseIndex | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -160,7 +160,7 @@ def check_text(
     I/O (a LanguageTool server): they are merged and de-overlapped with the rest.
     A finding inside one of the checker's allowed phrases is dropped, whatever found it.
     `excluded` are sorted, disjoint (start, end) spans that are not prose (code, markup:
-    see `respin.formats`): findings overlapping them are dropped before overlaps are
+    see `respin.documents.formats`): findings overlapping them are dropped before overlaps are
     resolved, so a long match across one never hides a shorter one beside it.
     """
     jobs = checker.jobs or os.cpu_count() or 1
@@ -182,7 +182,7 @@ def check_text(
     if excluded:
         found = outside(found, excluded)
     if checker.deep:
-        from respin.deep import verify
+        from respin.detectors.deep import verify
 
         found = verify(text, found)
     kept = [f for f in found if f.confidence >= checker.min_confidence]
@@ -193,13 +193,13 @@ def check_text(
 
 def context_findings(text: str, checker: Checker, found: Sequence[Finding], allowed: Any,
                      excluded: Sequence[tuple[int, int]]) -> list[Finding]:
-    """The context tier's findings (`respin.context`) where no other detector found anything.
+    """The context tier's findings (`respin.detectors.context`) where no other detector found anything.
 
     A span another detector already repairs keeps that repair: the dictionaries
     know the canonical wording, the language model only guesses it.
     """
-    from respin.context import find_context_spins
-    from respin.formats import merge_spans
+    from respin.detectors.context import find_context_spins
+    from respin.documents.formats import merge_spans
 
     new = outside(find_context_spins(text, checker.min_confidence), merge_spans((f.start, f.end) for f in found))
     new = allowed.drop_covered(new)

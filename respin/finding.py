@@ -100,7 +100,7 @@ class LineIndex:
 
 
 class KnownPositions:
-    """The (line, column) of given offsets, counted while a text streamed by (`respin.stream`).
+    """The (line, column) of given offsets, counted while a text streamed by (`respin.documents.stream`).
 
     Stands in for a `LineIndex` where the text itself is not kept: it answers for
     the offsets it was given (the starts and ends of a file's findings) only.

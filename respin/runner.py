@@ -17,7 +17,7 @@ the caller's KeyboardInterrupt (or a closed pipe) stops the pool and ends its
 processes at once.
 
 A check job made `with_verdict()` also gives each file its spin score
-(`respin.verdict`), computed where the file is checked, from the findings at the
+(`respin.detectors.verdict`), computed where the file is checked, from the findings at the
 threshold the verdict's weights were fitted at: the reported findings, or, when
 the checker's threshold is above that one, those of a second check of the same
 text at it (`Job.evidence`).
@@ -31,9 +31,8 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from respin import formats
-from respin.engine import Checker
-from respin.files import (
+from respin.documents import formats
+from respin.documents.files import (
     DEFAULT_MAX_BYTES,
     STDIN,
     BinaryInputError,
@@ -44,9 +43,10 @@ from respin.files import (
     read_document,
     write_document,
 )
+from respin.documents.fixer import apply, auto_decisions
+from respin.documents.walk import Target
+from respin.engine import Checker
 from respin.finding import Finding, KnownPositions
-from respin.fixer import apply, auto_decisions
-from respin.walk import Target
 
 #: What a job does with each file: report findings, or repair it (rewrite it, print a diff, print it).
 Action = Literal["check", "write", "diff", "print"]
@@ -84,9 +84,9 @@ class FileResult:
     changed: bool = False
     #: fix --diff: the unified diff; fix to standard output: the repaired file's bytes.
     output: str | bytes = ""
-    #: check with a verdict: the probability that the text was machine-spun (see `respin.verdict`).
+    #: check with a verdict: the probability that the text was machine-spun (see `respin.detectors.verdict`).
     spin_score: float | None = None
-    #: A large file checked as a stream (`respin.stream`): the findings' lines and columns, counted on the way.
+    #: A large file checked as a stream (`respin.documents.stream`): its findings' lines and columns.
     positions: KnownPositions | None = None
 
     @property
@@ -102,13 +102,13 @@ class Job:
     checker: Checker
     encoding: str = "utf-8"
     action: Action = "check"
-    #: --syntax: None or "auto" reads each file's syntax from its extension (see `respin.formats`).
+    #: --syntax: None or "auto" reads each file's syntax from its extension (see `respin.documents.formats`).
     syntax: str | None = None
     #: check: also give each file its spin score (`with_verdict` sets it).
     verdict: bool = False
-    #: The largest input read (`respin.files.read_document`).
+    #: The largest input read (`respin.documents.files.read_document`).
     max_bytes: int = DEFAULT_MAX_BYTES
-    #: write: also replace read-only and hard-linked files (`respin.files.write_atomic`).
+    #: write: also replace read-only and hard-linked files (`respin.documents.files.write_atomic`).
     force: bool = False
     #: The checker whose findings the spin score reads when `checker`'s threshold is above the one the
     #: verdict's weights were fitted at (None: the reported findings are the evidence).
@@ -118,7 +118,7 @@ class Job:
 
     def with_verdict(self) -> Job:
         """This job, also scoring each file (a check only)."""
-        from respin.verdict import evidence_threshold
+        from respin.detectors.verdict import evidence_threshold
 
         threshold = evidence_threshold(self.checker.deep)
         evidence = None
@@ -146,7 +146,7 @@ class Job:
 
     def _run(self, target: Target, extra: ExtraFinder | None) -> FileResult:
         if self._may_stream(target, extra):
-            from respin import stream
+            from respin.documents import stream
 
             if stream.large_enough(target.path, self.max_bytes):
                 try:
@@ -199,7 +199,7 @@ class Job:
     def spin_score(self, text: str, syntax: formats.Syntax, findings: Sequence[Finding],
                    extra_found: Sequence[Finding] = ()) -> float:
         """The file's spin score, from the reported findings or from those of the evidence checker."""
-        from respin.verdict import spin_score
+        from respin.detectors.verdict import spin_score
 
         if self.evidence is not None:
             findings = formats.check_document(text, self.evidence, syntax, extra_found)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from respin import formats
+from respin.documents import formats
 from respin.engine import Checker
 from respin.finding import Category, Finding
 from respin.review.app import ReviewApp, ReviewScreen, make_app

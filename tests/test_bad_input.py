@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from respin.files import DEFAULT_MAX_BYTES, InputError, display_name, read_bytes, read_document, record_name
+from respin.documents.files import DEFAULT_MAX_BYTES, InputError, display_name, read_bytes, read_document, record_name
 
 SPUN = "The the cat sat.\n"
 
@@ -171,7 +171,8 @@ def test_fix_write_refuses_a_read_only_file_unless_forced_and_writes_through_lin
 def test_running_out_of_memory_on_a_file_is_an_error_naming_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """MemoryError while checking a file is exit 2 and one line naming it, not a traceback exiting 1."""
-    from respin import cli, formats
+    from respin import cli
+    from respin.documents import formats
 
     def exhausted(*args: object, **kwargs: object) -> None:
         raise MemoryError

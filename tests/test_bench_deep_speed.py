@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench import deep_speed
-from respin import lm
+from respin.language import lm
 
 REQUIRE_LM = os.environ.get("RESPIN_REQUIRE_LM", "").strip() not in {"", "0"}
 needs_lm = pytest.mark.skipif(not REQUIRE_LM and not lm.available(),

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-import respin.dictionary
+import respin.language.dictionary
 from bench import eval as bench_eval
 from bench import holdout, metrics
 from bench.metrics import GoldRow, GoldSpan
@@ -403,19 +403,19 @@ def test_split_entries_is_seeded_twenty_percent_in_file_order() -> None:
 
 def test_holdout_swap_hides_held_out_phrases_and_restores_everything() -> None:
     """Inside the block respin sees 80% of scientific-pps; after it, the original folder, caches and phrases."""
-    original_function = respin.dictionary.dictionaries_dir
+    original_function = respin.language.dictionary.dictionaries_dir
     original_folder = original_function()
-    spec = respin.dictionary.spec_named(PPS)
-    full = len(respin.dictionary.load(spec))
+    spec = respin.language.dictionary.spec_named(PPS)
+    full = len(respin.language.dictionary.load(spec))
     assert full == len(holdout.entry_lines(original_folder / spec.filename))
     only_pps = {"dictionaries": (PPS,), "rules": ()}
     with holdout.held_out_dictionaries(seed=0) as held_out:
-        assert respin.dictionary.dictionaries_dir() == held_out.folder != original_folder
-        assert len(respin.dictionary.load(spec)) == len(held_out.kept) == full - round(0.2 * full)
+        assert respin.language.dictionary.dictionaries_dir() == held_out.folder != original_folder
+        assert len(respin.language.dictionary.load(spec)) == len(held_out.kept) == full - round(0.2 * full)
         checker = Checker(**only_pps)
         unseen = None
         for number, line in held_out.held:
-            entry = respin.dictionary.parse_trusted(line, False, number)
+            entry = respin.language.dictionary.parse_trusted(line, False, number)
             if entry.conditions or len(entry.suggestions) != 1:
                 continue
             sentence = holdout.TEMPLATE.format(entry.key)
@@ -424,9 +424,9 @@ def test_holdout_swap_hides_held_out_phrases_and_restores_everything() -> None:
                 break
         assert unseen is not None
     entry, sentence = unseen
-    assert respin.dictionary.dictionaries_dir is original_function
-    assert respin.dictionary.dictionaries_dir() == original_folder
-    assert len(respin.dictionary.load(spec)) == full
+    assert respin.language.dictionary.dictionaries_dir is original_function
+    assert respin.language.dictionary.dictionaries_dir() == original_folder
+    assert len(respin.language.dictionary.load(spec)) == full
     assert not held_out.folder.exists()  # the temporary copy is gone
     found = check_text(sentence, Checker(**only_pps))
     assert [(f.rule, f.text, f.suggestions[0]) for f in found] == [(PPS, entry.key, entry.suggestions[0])]
@@ -434,11 +434,11 @@ def test_holdout_swap_hides_held_out_phrases_and_restores_everything() -> None:
 
 def test_dictionaries_swapped_restores_on_error(tmp_path) -> None:
     """An exception inside the block still puts the original folder back."""
-    original = respin.dictionary.dictionaries_dir()
+    original = respin.language.dictionary.dictionaries_dir()
     with pytest.raises(RuntimeError), holdout.dictionaries_swapped(tmp_path):
-        assert respin.dictionary.dictionaries_dir() == tmp_path
+        assert respin.language.dictionary.dictionaries_dir() == tmp_path
         raise RuntimeError
-    assert respin.dictionary.dictionaries_dir() == original
+    assert respin.language.dictionary.dictionaries_dir() == original
 
 
 # --- the command ------------------------------------------------------------------------
@@ -618,7 +618,7 @@ def _report_corpus(tmp_path, count: int) -> tuple:
 def test_context_section_scores_scopes_sources_thresholds_clean_text_and_verdict(tmp_path, monkeypatch) -> None:
     """Section G on a fake deep check: every figure from hand-countable findings; WordNet missing is a note."""
     from bench.wordnet import WordNetMissing
-    from respin import context as context_module
+    from respin.detectors import context as context_module
 
     corpus, names = _report_corpus(tmp_path, 3)
 
@@ -665,7 +665,7 @@ def test_context_section_scores_scopes_sources_thresholds_clean_text_and_verdict
 
 
 def test_eval_main_context_only_runs_section_g_alone(tmp_path, monkeypatch, capsys) -> None:
-    """--context-only: G and nothing else; without respin.verdict.spin_score its AUROC is skipped with a note."""
+    """--context-only: G and nothing else; without the verdict's spin_score its AUROC is skipped with a note."""
     corpus, _ = _report_corpus(tmp_path, 2)
     article = tmp_path / "spun.txt"
     article.write_text("Some text.\n")

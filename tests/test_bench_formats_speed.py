@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bench import formats_speed
-from respin.formats import Syntax
+from respin.documents.formats import Syntax
 
 
 def test_as_html_wraps_paragraphs_and_escapes() -> None:

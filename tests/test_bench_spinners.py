@@ -294,7 +294,7 @@ def test_table_collisions_find_exact_inflected_and_embedded_pairs() -> None:
 
 def test_insertion_table_never_measures_respin_against_itself() -> None:
     """No rewrite of the table is known to respin's dictionaries or its thesaurus lookup, either way round."""
-    from respin.thesaurus import may_replace
+    from respin.language.thesaurus import may_replace
 
     table = load_insertions()
     assert table_collisions(table, read_dictionary_pairs(ROOT / "dictionaries")) == []

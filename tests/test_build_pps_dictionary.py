@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import load_tool
 
-from respin.dictionary import dictionaries_dir, parse_line
+from respin.language.dictionary import dictionaries_dir, parse_line
 
 ROOT = Path(__file__).resolve().parent.parent
 

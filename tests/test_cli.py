@@ -92,8 +92,8 @@ def test_installed_executable_runs(tmp_path: Path) -> None:
 
 def test_help_lists_every_registered_dictionary_and_rule() -> None:
     """`respin check --help` documents the registry the engine reads."""
-    from respin.dictionary import REGISTRY
-    from respin.rules import RULES
+    from respin.detectors.rules import RULES
+    from respin.language.dictionary import REGISTRY
 
     result = run_respin(["check", "--help"], ROOT)
     assert result.returncode == 0
@@ -123,7 +123,8 @@ def test_json_offsets_index_the_decoded_text(tmp_path: Path) -> None:
 
 def test_fix_write_failure_is_reported_and_file_untouched(tmp_path: Path, monkeypatch, capsys) -> None:
     """When the file cannot be replaced, fix --write says so, exits 2 and leaves the file as it was."""
-    from respin import cli, files
+    from respin import cli
+    from respin.documents import files
 
     def refuse(src: str, dst: str) -> None:
         raise PermissionError(13, "Permission denied")

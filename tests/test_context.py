@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from respin import Checker, check_text, context, lm
+from respin import Checker, check_text
+from respin.detectors import context
 from respin.finding import Category
-from respin.lexicon import shared_lexicon
+from respin.language import lm
+from respin.language.lexicon import shared_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "fixtures" / "spun-news-syria.txt").read_text(encoding="utf-8")

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from respin import Checker, apply, auto_decisions, check_text, lm
-from respin.deep import CONFIRMED, REJECTED, needs_verdict
+from respin import Checker, apply, auto_decisions, check_text
+from respin.detectors.deep import CONFIRMED, REJECTED, needs_verdict
 from respin.finding import Category, Finding
+from respin.language import lm
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "fixtures" / "spun-news-syria.txt").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import load_tool
 
-from respin.dictionary import (
+from respin.language.dictionary import (
     REGISTRY,
     DictionaryError,
     dictionaries_dir,

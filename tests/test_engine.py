@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from respin import Checker, apply, auto_decisions, check_text
-from respin.casing import carry_case
+from respin.detectors.phrase_index import FoldedText
 from respin.engine import chunk_bounds, resolve_overlaps
 from respin.finding import Category, Finding, LineIndex
-from respin.phrase_index import FoldedText
+from respin.language.casing import carry_case
 from respin.textview import TextView
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,8 +163,8 @@ def test_example_article_repairs(checker) -> None:
 
 def test_conditions_require_and_exclude(tmp_path, monkeypatch) -> None:
     """PPS conditions: requires needs another phrase in the document, excludes forbids one."""
-    from respin import dictionary
-    from respin.phrase_index import PhraseIndex
+    from respin.detectors.phrase_index import PhraseIndex
+    from respin.language import dictionary
 
     folder = tmp_path / "dicts"
     folder.mkdir()
@@ -232,8 +232,8 @@ def test_mid_sentence_condition() -> None:
 
 def test_proximity_matches_either_order(tmp_path, monkeypatch) -> None:
     """PPS proximity ignores word order: 'b ... a' is found like 'a ... b'."""
-    from respin import dictionary
-    from respin.phrase_index import PhraseIndex
+    from respin.detectors.phrase_index import PhraseIndex
+    from respin.language import dictionary
 
     folder = tmp_path / "dicts"
     folder.mkdir()
@@ -313,7 +313,7 @@ def test_reverse_spun_names_need_evidence_of_spinning() -> None:
 
 def test_bigram_counts_are_read_from_symspellpy() -> None:
     """Listed word pairs have their counts; unlisted pairs count 0."""
-    from respin.lexicon import bigram_count
+    from respin.language.lexicon import bigram_count
 
     assert bigram_count("military", "forces") > 1_000_000
     assert bigram_count("of", "the") > bigram_count("military", "forces")
@@ -340,7 +340,8 @@ def test_excluded_spans_also_filter_extra_findings(checker) -> None:
 
 def test_a_large_text_checked_chunk_by_chunk_in_one_process_finds_what_one_pass_finds(monkeypatch) -> None:
     """Chunks in one process (bounded memory): conditions and the research gate still see the whole document."""
-    from respin import engine, phrase_index
+    from respin import engine
+    from respin.detectors import phrase_index
 
     filler = "Prices rose in the first quarter and the shares fell later in the year. " * 40
     paragraphs = [

@@ -8,8 +8,8 @@ import stat
 
 import pytest
 
-from respin import files
-from respin.files import InputError, read_document, write_atomic, write_document
+from respin.documents import files
+from respin.documents.files import InputError, read_document, write_atomic, write_document
 
 
 def test_reads_utf8_and_keeps_crlf(tmp_path) -> None:

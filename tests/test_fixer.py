@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from respin.documents.fixer import StaleFindingError, apply, auto_decisions
 from respin.finding import Category, Finding
-from respin.fixer import StaleFindingError, apply, auto_decisions
 
 
 def make(text: str, start: int, end: int, *suggestions: str, confidence: float = 0.9,

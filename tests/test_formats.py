@@ -10,9 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from respin import apply, auto_decisions, check_text
-from respin.engine import Checker
-from respin.finding import Finding, LineIndex
-from respin.formats import (
+from respin.documents.formats import (
     PLACEHOLDER,
     Syntax,
     address_spans,
@@ -24,6 +22,8 @@ from respin.formats import (
     prose_mask,
     syntax_for,
 )
+from respin.engine import Checker
+from respin.finding import Finding, LineIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The example article lost its capitals, so the case rules would "repair" words in addresses too.

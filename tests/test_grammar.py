@@ -27,8 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from respin.finding import Category
-from respin.grammar import (
+from respin.detectors.grammar import (
     MAX_CHUNK_UNITS,
     MAX_START_ATTEMPTS,
     LanguageToolDetector,
@@ -39,6 +38,7 @@ from respin.grammar import (
     find_local_jar,
     normalise_server_url,
 )
+from respin.finding import Category
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "languagetool"

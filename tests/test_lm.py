@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from respin import lm
+from respin.language import lm
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "fixtures" / "spun-news-syria.txt").read_text(encoding="utf-8")
@@ -42,7 +42,7 @@ def model() -> Iterator[lm.LanguageModel]:
     def recording_connect(self: socket.socket, address: object) -> None:
         if self.family in (socket.AF_INET, socket.AF_INET6):
             CONNECTIONS.append(address)
-            raise OSError("respin.lm must not use the network")
+            raise OSError("respin.language.lm must not use the network")
         real_connect(self, address)  # type: ignore[arg-type]
 
     with pytest.MonkeyPatch.context() as patch:
@@ -157,8 +157,8 @@ def test_arguments_are_checked(model: lm.LanguageModel) -> None:
 
 
 def test_import_does_not_load_torch() -> None:
-    """Importing respin.lm imports neither torch nor transformers."""
-    code = "import sys, respin.lm; print('torch' in sys.modules or 'transformers' in sys.modules)"
+    """Importing respin.language.lm imports neither torch nor transformers."""
+    code = "import sys, respin.language.lm; print('torch' in sys.modules or 'transformers' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert result.stdout.strip() == "False"
 
@@ -169,7 +169,7 @@ def test_missing_extra_raises_unavailable(module: str) -> None:
     code = f"""
 import sys
 sys.modules[{module!r}] = None  # as if it were not installed
-from respin import lm
+from respin.language import lm
 assert not lm.available() and {module!r} in lm.missing_modules()
 try:
     lm.nll(["in the war"])
@@ -229,7 +229,7 @@ def test_gguf_load_then_cache_load_without_transformers(model: lm.LanguageModel,
     """A first process reads the GGUF file and writes the cache, a later one loads the cache: neither imports
     transformers, both give the shared model's scores."""
     script = (
-        "import sys; from respin import lm; m = lm.get_model(); m.threads = 2; m.load(); "
+        "import sys; from respin.language import lm; m = lm.get_model(); m.threads = 2; m.load(); "
         "print(m.loaded_from, 'transformers' in sys.modules, repr(m.nll(['in the war'])[0]))"
     )
     environment = {**os.environ, lm.ENV_CACHE: str(tmp_path / "cache")}
@@ -281,7 +281,7 @@ def llama_cpp_permute(weights: Any, heads: int) -> Any:
 def test_unpermute_undoes_llama_cpp_permutation(rows: int, columns: int, heads: int) -> None:
     """Q and K projections get back the row order Hugging Face's rotate-half rotary embedding expects."""
     np = pytest.importorskip("numpy")
-    from respin.gguf_model import unpermute
+    from respin.language.gguf_model import unpermute
 
     original = np.arange(rows * columns, dtype=np.float32).reshape(rows, columns)
     assert np.array_equal(unpermute(llama_cpp_permute(original, heads), heads), original)
@@ -291,7 +291,7 @@ def test_unpermute_undoes_llama_cpp_permutation(rows: int, columns: int, heads: 
 
 
 def test_tensor_names_map_to_hugging_face() -> None:
-    from respin.gguf_model import GgufError, hf_tensor_name
+    from respin.language.gguf_model import GgufError, hf_tensor_name
 
     assert hf_tensor_name("token_embd.weight") == "model.embed_tokens.weight"
     assert hf_tensor_name("output_norm.weight") == "model.norm.weight"
@@ -308,7 +308,7 @@ def test_tensor_names_map_to_hugging_face() -> None:
 def test_tokenizer_from_metadata() -> None:
     """Byte-level BPE over the file's tokens and merges; control tokens stay whole; other tokenizers are refused."""
     pytest.importorskip("tokenizers")
-    from respin.gguf_model import GgufError, build_tokenizer
+    from respin.language.gguf_model import GgufError, build_tokenizer
 
     tokens = ["<|endoftext|>", "a", "b", "Ġ", "ab", "Ġab", "Ċ"]
     tokenizer = build_tokenizer(tokens, ["a b", "Ġ ab"], [3, 1, 1, 1, 1, 1, 1])

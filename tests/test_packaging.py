@@ -9,7 +9,7 @@ from pathlib import Path
 
 from helpers import ROOT
 
-from respin.dictionary import REGISTRY
+from respin.language.dictionary import REGISTRY
 
 
 def test_wheel_ships_every_dictionary(tmp_path: Path) -> None:
@@ -24,5 +24,5 @@ def test_wheel_ships_every_dictionary(tmp_path: Path) -> None:
     for spec in REGISTRY:
         assert f"respin/_dictionaries/{spec.filename}" in names
     assert "respin/cli.py" in names and "respin/__main__.py" in names
-    assert "respin/models/verdict.json" in names  # the document verdict's weights (respin.verdict)
-    assert "respin/models/context.json" in names  # the context tier's decision model (respin.context)
+    assert "respin/models/verdict.json" in names  # the document verdict's weights (respin.detectors.verdict)
+    assert "respin/models/context.json" in names  # the context tier's decision model (respin.detectors.context)

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from respin import Checker, apply, auto_decisions, check_text, config
-from respin.dictionary import DictionaryError, UserDictionaryError, load_user, parse_line
-from respin.formats import Syntax, masked_copy
+from respin.documents.formats import Syntax, masked_copy
+from respin.language.dictionary import DictionaryError, UserDictionaryError, load_user, parse_line
 from respin.runner import settle
 
 SPUN_PIECES = [

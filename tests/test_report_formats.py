@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 
 from respin import cli
+from respin.documents.fixer import apply, auto_decisions
 from respin.engine import Checker, check_text
 from respin.finding import Category, Finding
-from respin.fixer import apply, auto_decisions
-from respin.report import (
+from respin.output.report import (
     SarifLog,
     github_escape_data,
     github_escape_property,
@@ -211,7 +211,7 @@ def test_sarif_describes_every_dictionary_and_rule(findings: list[Finding]) -> N
     rules = {rule["id"]: rule for rule in driver["rules"]}
     assert rules["fingerprints"]["defaultConfiguration"] == {"level": "error"}
     assert rules["fingerprints-review"]["defaultConfiguration"] == {"level": "note"}
-    from respin.rules import rule_named
+    from respin.detectors.rules import rule_named
 
     assert rules["a-an"]["shortDescription"]["text"] == rule_named("a-an").description
     for result in log.document()["runs"][0]["results"]:

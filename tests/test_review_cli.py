@@ -16,8 +16,9 @@ import pytest
 from review_helpers import ARTICLE, SIZE, Script, isolate_cache, notifications, review_of, settle, settle_deep
 from textual.pilot import Pilot
 
-from respin import cli, lm
+from respin import cli
 from respin.engine import Checker, check_text
+from respin.language import lm
 from respin.review.app import ReviewApp
 from respin.review.session import Summary, Verdict
 

@@ -36,8 +36,9 @@ from review_helpers import (
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from respin import formats, lm
+from respin.documents import formats
 from respin.finding import Category, Finding
+from respin.language import lm
 from respin.review.app import FileOutcome, make_app
 from respin.review.deep_process import DeepProcess, DeepProcessClosed
 from respin.review.disk import open_document

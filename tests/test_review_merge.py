@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
+from respin.documents.files import Document
 from respin.engine import Checker, check_text
-from respin.files import Document
 from respin.finding import Category, Finding
 from respin.review.session import (
     REJECT,

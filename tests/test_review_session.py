@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from respin.documents.files import Document
+from respin.documents.fixer import apply
 from respin.engine import Checker, check_text
-from respin.files import Document
 from respin.finding import Category
-from respin.fixer import apply
 from respin.review.session import Decision, DocumentReview, ReviewState, Summary, Verdict, span_key
 
 # Five findings, known to fire with the default checker (see test_review_findings_are_the_known_ones):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from respin.files import InputError
+from respin.documents.files import InputError
 from respin.review.disk import fingerprint_on_disk, open_document, save_document
 from respin.review.session import Decision, ReviewState, Verdict
 from respin.review.store import ResumeStore, StoreError, content_fingerprint, default_store_dir

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from respin.fixer import apply, auto_decisions
-from respin.lexicon import shared_lexicon
-from respin.rules import RULES
+from respin.detectors.rules import RULES
+from respin.documents.fixer import apply, auto_decisions
+from respin.language.lexicon import shared_lexicon
 from respin.textview import TextView
 
 FIRING = [(rule, given, expected) for rule in RULES for given, expected in rule.fires_on]

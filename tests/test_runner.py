@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from respin.documents.walk import Target
 from respin.engine import Checker
 from respin.finding import Finding
+from respin.output.stats import RunStats
 from respin.runner import ExtraFinder, FileResult, Job, run_files
-from respin.stats import RunStats
-from respin.walk import Target
 
 SPUN = "Prices rose when you look at the data, and us makes attemptedto leave.\n"
 

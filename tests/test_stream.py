@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from respin import cli, stream
+from respin import cli
+from respin.documents import stream
+from respin.documents.formats import Syntax, check_document
+from respin.documents.walk import Target
 from respin.engine import Checker
 from respin.finding import LineIndex
-from respin.formats import Syntax, check_document
 from respin.runner import Job
-from respin.walk import Target
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "fixtures" / "spun-news-syria.txt").read_text(encoding="utf-8")
@@ -145,7 +146,7 @@ def test_json_and_a_verdict_read_the_file_whole(tmp_path: Path, monkeypatch: pyt
 
 def test_research_markers_add_up_over_chunks_cut_anywhere() -> None:
     """A marker counts in the chunk it starts in, even when a cut at a space splits it ("this | paper")."""
-    from respin.evidence import research_marker_score
+    from respin.detectors.evidence import research_marker_score
 
     lower = (PARTS[2] + " In this work, state-of-the-art methodology. ").lower() * 3
     whole = research_marker_score(lower)

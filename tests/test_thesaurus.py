@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from respin import thesaurus
-from respin.dictionary import dictionaries_dir
+from respin.language import thesaurus
+from respin.language.dictionary import dictionaries_dir
 
 
 def test_index_file_has_provenance_and_lemmas() -> None:

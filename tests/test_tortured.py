@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bench import holdout
 from respin import Checker, check_text
-from respin.evidence import looks_spun, reads_as_research
+from respin.detectors.evidence import looks_spun, reads_as_research
+from respin.detectors.tortured import CONFIDENCE, CONFIDENCE_SCIENTIFIC_WORD, find_tortured_phrases, vocabulary
 from respin.finding import Category, Finding
-from respin.lexicon import shared_lexicon
+from respin.language.lexicon import shared_lexicon
 from respin.textview import TextView
-from respin.tortured import CONFIDENCE, CONFIDENCE_SCIENTIFIC_WORD, find_tortured_phrases, vocabulary
 
 PAPER = "In this paper we propose a method. We found 77 percent exactness on the dataset."
 

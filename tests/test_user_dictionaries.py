@@ -11,15 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from respin import Checker, apply, auto_decisions, check_text, dictionary
-from respin.dictionary import (
+from respin import Checker, apply, auto_decisions, check_text
+from respin.finding import Category
+from respin.language import dictionary
+from respin.language.dictionary import (
     DEFAULT_USER_CATEGORY,
     DEFAULT_USER_CONFIDENCE,
     UserDictionaryError,
     load_user,
     parse_user,
 )
-from respin.finding import Category
 
 HOUSE = """\
 # House dictionary of the Example Gazette: spins our wire feed keeps producing.

@@ -11,10 +11,7 @@ import pytest
 from helpers import ROOT, load_tool
 
 from respin import Checker, check_text
-from respin.finding import Category, Finding
-from respin.runner import Job, run_files
-from respin.stats import RunStats
-from respin.verdict import (
+from respin.detectors.verdict import (
     FEATURES,
     check_model,
     document_features,
@@ -24,7 +21,10 @@ from respin.verdict import (
     verdict_label,
     weights_for,
 )
-from respin.walk import Target
+from respin.documents.walk import Target
+from respin.finding import Category, Finding
+from respin.output.stats import RunStats
+from respin.runner import Job, run_files
 
 SPUN_ARTICLE = ROOT / "fixtures" / "spun-news-syria.txt"
 CLEAN = (
@@ -166,10 +166,10 @@ def trainer():
 
 
 def test_the_trainer_computes_features_with_the_packaged_function(trainer) -> None:
-    """No copy of the features: the trainer calls respin.verdict's own function."""
-    import respin.verdict
+    """No copy of the features: the trainer calls respin.detectors.verdict's own function."""
+    import respin.detectors.verdict
 
-    assert trainer.document_features is respin.verdict.document_features
+    assert trainer.document_features is respin.detectors.verdict.document_features
 
 
 def test_the_trainer_fit_recovers_known_weights(trainer) -> None:

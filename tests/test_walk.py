@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from respin import walk
-from respin.walk import Globs, Selection, Target, expand
+from respin.documents import walk
+from respin.documents.walk import Globs, Selection, Target, expand
 
 
 def _tree(root: Path, files: dict[str, str | bytes]) -> Path:

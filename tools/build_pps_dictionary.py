@@ -46,7 +46,7 @@ usable suggestion is left, or when the suggestion equals the key. Keys that are 
 ordinary English (`ORDINARY_ENGLISH`) are made review-only. Duplicate keys are merged
 (`merge_duplicates`), and a suggestion that is itself a key is followed to that key's
 suggestion, for review (`break_cycles`). Every line written is checked with respin's
-own parser (`respin.dictionary.parse_line`).
+own parser (`respin.language.dictionary.parse_line`).
 
 Run: python tools/build_pps_dictionary.py [CSV]
 (default CSV: ../shared/data/pps-tortured-phrases-2025-11.csv relative to the repo root)
@@ -64,7 +64,7 @@ from dataclasses import dataclass, field, replace
 from itertools import product
 from pathlib import Path
 
-from respin.dictionary import DictionaryError, parse_line
+from respin.language.dictionary import DictionaryError, parse_line
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CSV = ROOT.parent / "shared" / "data" / "pps-tortured-phrases-2025-11.csv"
@@ -494,7 +494,7 @@ class Draft:
         return any(c.startswith("requires ") for c in self.conditions)
 
     def line(self) -> str:
-        """The entry as a dictionary line (see respin/dictionary.py)."""
+        """The entry as a dictionary line (see respin/language/dictionary.py)."""
         rhs = ", ".join(self.suggestions)
         if self.reason:
             rhs += f", {self.reason}"

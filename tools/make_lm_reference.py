@@ -1,13 +1,13 @@
 """Write `fixtures/lm-reference.json`: what transformers makes of SmolLM2's GGUF file, for tests/test_lm.py.
 
-respin reads the GGUF file itself (`respin.gguf_model`: gguf's de-quantization,
+respin reads the GGUF file itself (`respin.language.gguf_model`: gguf's de-quantization,
 llama.cpp's Q/K permutation undone, the tokenizer rebuilt from the metadata) and
-runs its own forward pass (`respin.llama`). This script records, once, what the
+runs its own forward pass (`respin.language.llama`). This script records, once, what the
 reference implementation gives for the same file: transformers' GGUF loader
 (`AutoTokenizer` / `AutoModelForCausalLM` with `gguf_file=`) and its Llama model.
 For a set of varied texts it stores the token ids, and for each scored position
 the logit of the next token, the arg-max token and its logit, and the logits of a
-few fixed tokens; and each text's summed NLL as `respin.lm` defines it (texts
+few fixed tokens; and each text's summed NLL as `respin.language.lm` defines it (texts
 preceded by `<|endoftext|>`), computed in float64 from the float32 logits. The
 tests compare respin to these numbers, so the `lm` extra needs neither
 transformers nor accelerate.
@@ -58,7 +58,7 @@ def main() -> None:
     import torch
     import transformers
 
-    from respin import lm
+    from respin.language import lm
 
     gguf_path = lm.default_gguf_path()
     folder, name = gguf_path.parent, gguf_path.name

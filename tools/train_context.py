@@ -9,7 +9,7 @@ Two stages, so a long dump can be resumed and the fit re-run alone:
 1. dump: `--articles` articles of the fit half, evenly spaced, of ../shared/data/bbc-dev
    (`bench.split`; the report half is never read here) are spun by each
    training spinner of `bench.spinner` (seeded by spinner and file name) and
-   read by `respin.context.scored_sites`. Every site's features, probe vector
+   read by `respin.detectors.context.scored_sites`. Every site's features, probe vector
    and label (1 when it overlaps a substitution) go to one `.npz` file per
    article and spinner under `build/context-train/`. Every third article is
    also read unspun (all its sites labelled 0), so the model sees clean
@@ -22,7 +22,7 @@ Two stages, so a long dump can be resumed and the fit re-run alone:
    refitted on all dumped articles and written with its provenance. The
    validation figures (log loss, precision and recall at several thresholds,
    calibration by band) are printed. The suggestion ranker
-   (`respin.context.SuggestionRanker`, a conditional logit over each re-read
+   (`respin.detectors.context.SuggestionRanker`, a conditional logit over each re-read
    spun site's candidates, L2 penalty chosen by top-1 accuracy on the same
    validation fifth) is fitted from the same dumps and written beside it.
 
@@ -46,8 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.spinner import SPINNERS, Substitution  # noqa: E402
 from bench.split import FIT, select  # noqa: E402
-from respin import context  # noqa: E402
-from respin.lexicon import shared_lexicon  # noqa: E402
+from respin.detectors import context  # noqa: E402
+from respin.language.lexicon import shared_lexicon  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "data" / "bbc-dev"
 DUMP = ROOT / "build" / "context-train"

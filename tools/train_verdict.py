@@ -5,7 +5,7 @@ twice or more: as it is (label 0, clean) and spun by each spinner of
 `bench.spinner.SPINNERS` (label 1; rate 0.15, seeded as `bench.eval` seeds
 them). Each text is checked with `check_text` and a Checker with all
 dictionaries and rules at `--min-confidence` (and the context tier with
-`--deep`); `respin.verdict.document_features` turns text and findings into the
+`--deep`); `respin.detectors.verdict.document_features` turns text and findings into the
 features `spin_score` reads, and a logistic regression with an L2 penalty on
 the weights (not the intercept) is fitted by Newton's method (IRLS) in numpy.
 The classes are weighted to equal totals, so the score is a probability under
@@ -49,14 +49,14 @@ from bench.spinner import SPINNERS as ALL_SPINNERS  # noqa: E402
 SPINNERS = {name: spin for name, spin in ALL_SPINNERS.items() if name != "wordnet"}
 from bench.split import FIT, REPORT, select  # noqa: E402
 from respin import Checker, __version__, check_text  # noqa: E402
+from respin.detectors.verdict import DEEP, FAST, FEATURES, check_model, document_features, spin_score  # noqa: E402
 from respin.engine import DEFAULT_MIN_CONFIDENCE  # noqa: E402
-from respin.verdict import DEEP, FAST, FEATURES, check_model, document_features, spin_score  # noqa: E402
 
 MODEL_FILE = ROOT / "respin" / "models" / "verdict.json"
 DEFAULT_L2 = 1.0
 CALIBRATION_BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 DESCRIPTION = (
-    "Weights of respin's document verdict (respin/verdict.py): spin_score = logistic(intercept + "
+    "Weights of respin's document verdict (respin/detectors/verdict.py): spin_score = logistic(intercept + "
     "sum of weight * feature), one set per tier. Fitted by tools/train_verdict.py; see its provenance."
 )
 
@@ -91,7 +91,7 @@ def make_examples(corpus: Path, part: str, checker: Checker, rate: float, seed: 
 
 
 def feature_matrix(examples: Sequence[Example], min_confidence: float) -> np.ndarray:
-    """One row per example, the columns in `FEATURES` order, from respin.verdict's own function."""
+    """One row per example, the columns in `FEATURES` order, from respin.detectors.verdict's own function."""
     rows = [document_features(e.text, e.findings, min_confidence) for e in examples]
     return np.array([[row[name] for name in FEATURES] for row in rows], dtype=float)
 

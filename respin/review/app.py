@@ -40,9 +40,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Static
 
-from respin import formats
+from respin.documents import formats
+from respin.documents.files import InputError, WriteRefusedError, display_name
 from respin.engine import Checker
-from respin.files import InputError, WriteRefusedError, display_name
 from respin.finding import Category, Finding
 from respin.review.background import DeepCheck, DeepJob, DeepQueue
 from respin.review.disk import OpenedDocument, fingerprint_on_disk, open_document, save_document

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from respin.documents.formats import Syntax
 from respin.finding import Finding
-from respin.formats import Syntax
 from respin.review.messages import DeepChecked, DeepFailed, DeepStarted
 
 #: How the deep tier checks a document: (text, syntax, findings from outside the engine) -> every finding.
@@ -93,7 +93,7 @@ class DeepQueue:
         return self._cancelled.is_set()
 
     def _run(self) -> None:
-        from respin.lm import LanguageModelUnavailable  # imports nothing heavy: torch is loaded on first use
+        from respin.language.lm import LanguageModelUnavailable  # imports nothing heavy: torch is loaded on first use
 
         while True:
             job = self._jobs.get()

@@ -33,7 +33,7 @@ import threading
 from collections.abc import Sequence
 from typing import IO, Any
 
-from respin import formats
+from respin.documents import formats
 from respin.engine import Checker
 from respin.finding import Finding
 
@@ -63,7 +63,7 @@ class DeepProcess:
         return None if self._process is None else self._process.pid
 
     def __call__(self, text: str, syntax: formats.Syntax, extra: Sequence[Finding]) -> list[Finding]:
-        from respin import lm
+        from respin.language import lm
 
         missing = lm.missing_modules()
         if missing:  # what loading the model would say, without starting a process to say it

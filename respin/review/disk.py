@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from respin.files import DEFAULT_MAX_BYTES, STDIN, Document, InputError, decode, read_bytes, write_document
+from respin.documents.files import DEFAULT_MAX_BYTES, STDIN, Document, InputError, decode, read_bytes, write_document
 from respin.review.store import content_fingerprint
 
 

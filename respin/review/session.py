@@ -32,9 +32,9 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from respin.files import Document
+from respin.documents.files import Document
+from respin.documents.fixer import apply
 from respin.finding import Category, Finding
-from respin.fixer import apply
 
 #: Categories on screen; None shows every category.
 Shown = Collection[Category] | None

@@ -6,7 +6,7 @@ meantime starts afresh (its hash is another). Decisions name their finding by
 span and text (see `session.ReviewState`), never by index alone.
 
 The folder is `$RESPIN_CACHE_DIR` if set, else `$XDG_CACHE_HOME/respin/review`,
-else `~/.cache/respin/review` (as `respin.lm` picks `~/.cache/respin/lm`). Files are
+else `~/.cache/respin/review` (as `respin.language.lm` picks `~/.cache/respin/lm`). Files are
 written atomically (`files.write_atomic`); a file that cannot be read back as
 resume data raises `StoreError`, which the review reports and then ignores.
 """
@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from respin.files import write_atomic
+from respin.documents.files import write_atomic
 from respin.review.session import Decision, ReviewState, SpanKey, Verdict
 
 STORE_VERSION = 1

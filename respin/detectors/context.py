@@ -3,14 +3,14 @@
 A synonym spinner writes words that are English but not what a writer would
 have put there ("the economy grew by 2%" -> "the niggardliness grew by 2%",
 "the bank" -> "the financial institution"). A causal language model
-(SmolLM2-135M, `respin.lm`) reads the document once, paragraph chunk by
+(SmolLM2-135M, `respin.language.lm`) reads the document once, paragraph chunk by
 chunk, and at every *site* (a content word, or a short phrase a thesaurus
 lists for one word) compares what is written with what a spinner may have
 replaced:
 
 1. **Candidates**, each recorded with its source (the finding's rule is
    `context-<source>`):
-   - `thesaurus`: Moby Thesaurus run backwards (`respin.thesaurus`), inflected
+   - `thesaurus`: Moby Thesaurus run backwards (`respin.language.thesaurus`), inflected
      like the written word;
    - `dictionary`: the word swaps respin's own spin dictionaries record
      (`reverse_spin.learned_swaps`);
@@ -48,7 +48,7 @@ sentence-final punctuation, or title case), capitalised words mid-sentence
 (names), all-capital words, numbers, words glued to URLs, addresses or code
 (`_WORD`). Spins inside quotations are still spins.
 
-The module imports torch only through `respin.lm`, when a document is checked.
+The module imports torch only through `respin.language.lm`, when a document is checked.
 """
 
 from __future__ import annotations
@@ -64,12 +64,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from respin import thesaurus
-from respin.casing import carry_case
 from respin.finding import CONTEXT_SOURCES, Category, Finding
-from respin.lexicon import Lexicon, shared_lexicon
+from respin.language import thesaurus
+from respin.language.casing import carry_case
+from respin.language.lexicon import Lexicon, shared_lexicon
 
-MODEL_FILE = Path(__file__).resolve().parent / "models" / "context.json"
+MODEL_FILE = Path(__file__).resolve().parent.parent / "models" / "context.json"
 SOURCES = CONTEXT_SOURCES
 RULE_PREFIX = "context-"
 #: Most tokens in one chunk (a paragraph, or several short ones, or part of a long one).
@@ -416,7 +416,7 @@ def _token_span(chunk: Chunk, start: int, end: int) -> tuple[int, int] | None:
 @cache
 def _phrase_index() -> dict[str, tuple[str, ...]]:
     """Moby's multi-word synonyms of single words, inverted: "economic system" -> ("economy", ...)."""
-    from respin.dictionary import dictionaries_dir
+    from respin.language.dictionary import dictionaries_dir
 
     index: dict[str, tuple[str, ...]] = {}
     with (dictionaries_dir() / "thesaurus-phrases.txt").open(encoding="utf-8") as lines:
@@ -429,7 +429,7 @@ def _phrase_index() -> dict[str, tuple[str, ...]]:
 
 
 def _word_candidates(word: str, lexicon: Lexicon) -> list[Candidate]:
-    from respin.reverse_spin import learned_swaps
+    from respin.detectors.reverse_spin import learned_swaps
 
     lower = word.lower()
     found: dict[str, Candidate] = {}
@@ -480,7 +480,7 @@ class _Scorer:
     """Runs the model over a document's chunks and fills in its sites' scores."""
 
     def __init__(self) -> None:
-        from respin.lm import get_model
+        from respin.language.lm import get_model
 
         self.model = get_model()
         self.model.load()

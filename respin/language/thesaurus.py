@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from functools import cache
 
-from respin.dictionary import dictionaries_dir
-from respin.lexicon import Lexicon, shared_lexicon
+from respin.language.dictionary import dictionaries_dir
+from respin.language.lexicon import Lexicon, shared_lexicon
 
 FILENAME = "thesaurus-inverse.txt"
 

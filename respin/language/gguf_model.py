@@ -1,6 +1,6 @@
 """Read a Llama-architecture GGUF file (SmolLM2's) with the `gguf` package: config, float32 weights, tokenizer.
 
-`read_gguf(path)` returns what `respin.lm` needs to build `respin.llama.LlamaScorer`
+`read_gguf(path)` returns what `respin.language.lm` needs to build `respin.language.llama.LlamaScorer`
 and to tokenize, in Hugging Face's terms, without transformers:
 
 * `config`: a `config.json` dictionary (the keys `LlamaConfig.from_dict` reads,
@@ -24,7 +24,7 @@ with a GPT-2-style pre-tokenizer, no rope scaling; anything else raises
 `GgufError`. `tests/test_lm.py` compares the result with transformers' reading of
 the same file (`fixtures/lm-reference.json`). Reading costs 10-12 s on two cores
 (gguf parses the 98,000 strings of the vocabulary and merges one by one, then
-de-quantizes 135M weights with numpy), so `respin.lm` caches the result.
+de-quantizes 135M weights with numpy), so `respin.language.lm` caches the result.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Printed on stderr after the run (so the report on stdout stays what it is), and,
 for `--format json`, also given as the document's `stats` object (`as_dict`).
 MB is 10**6 bytes; the time is the wall-clock time from the start of the run
 (walking the folders included) to its end. When the run scored its files
-(`respin.verdict`), the summary also gives how many scored 0.5 or above, the
+(`respin.detectors.verdict`), the summary also gives how many scored 0.5 or above, the
 mean score, and the files with the highest scores (ties in input order).
 """
 
@@ -15,9 +15,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from respin.files import display_name
+from respin.detectors.verdict import LIKELY_SPUN
+from respin.documents.files import display_name
 from respin.runner import FileResult
-from respin.verdict import LIKELY_SPUN
 
 #: How many of the highest-scoring files the summary names.
 TOP_FILES = 5

@@ -16,8 +16,9 @@ from functools import lru_cache
 
 import ahocorasick_rs
 
-from respin.casing import carry_case
-from respin.dictionary import (
+from respin.finding import Finding
+from respin.language.casing import carry_case
+from respin.language.dictionary import (
     ARROW,
     WITHIN_MARK,
     DictionarySpec,
@@ -26,8 +27,7 @@ from respin.dictionary import (
     parse_trusted,
     shipped_lines,
 )
-from respin.finding import Finding
-from respin.lexicon import shared_lexicon
+from respin.language.lexicon import shared_lexicon
 from respin.textview import FoldedText, TextView, is_word_char, starts_sentence
 
 
@@ -178,7 +178,8 @@ def phrase_occurs_as_words(phrase: str, lower: str, start: int = 0, end: int | N
 
 
 def _occurs_as_words(phrase: str, document: TextView) -> bool:
-    """Whether the document holds `phrase` as whole words; a streamed document (`respin.stream`) searches itself."""
+    """Whether the document holds `phrase` as whole words (a streamed document, `respin.documents.stream`,
+    searches itself)."""
     search = getattr(document, "occurs_as_words", None)
     if search is not None:
         return bool(search(phrase))

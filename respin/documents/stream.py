@@ -38,13 +38,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from respin import case_rules, evidence
+from respin.detectors import case_rules, evidence
+from respin.detectors.phrase_index import phrase_occurs_as_words
+from respin.detectors.rules import Rule
+from respin.documents.files import InputError, display_name, not_decodable, readable_size, too_large
+from respin.documents.formats import Syntax, _scan, masked_text
 from respin.engine import CHUNK_CHARS, CONTEXT_MARGIN, Checker, _find, merge_case_repairs, outside, resolve_overlaps
-from respin.files import InputError, display_name, not_decodable, readable_size, too_large
 from respin.finding import Category, Finding, KnownPositions
-from respin.formats import Syntax, _scan, masked_text
-from respin.phrase_index import phrase_occurs_as_words
-from respin.rules import Rule
 from respin.textview import TextView
 
 #: Files smaller than this are read whole: their derived views fit in memory anyway, and it is faster.

@@ -196,7 +196,7 @@ GAZETTEER, FIRST_NAMES, SURNAMES = REGISTRY[-3:]
 
 def dictionaries_dir() -> Path:
     """The shipped `dictionaries/` folder: inside the wheel, or beside the package in a checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent  # respin/, where the wheel puts _dictionaries
     packaged = package / "_dictionaries"  # where the wheel puts them
     return packaged if packaged.is_dir() else package.parent / "dictionaries"
 
@@ -360,7 +360,7 @@ def load_user(path: str) -> UserDictionary:
 @lru_cache(maxsize=64)
 def _load_user(path: str, mtime_ns: int, size: int) -> UserDictionary:
     """`load_user` for one version of the file (the stamp is part of the cache key)."""
-    from respin.files import InputError, read_bytes
+    from respin.documents.files import InputError, read_bytes
 
     try:
         data = read_bytes(path)  # a regular file, and no larger than respin reads any input

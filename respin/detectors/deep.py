@@ -5,7 +5,7 @@ Entries of the review dictionaries ("military causes" -> "military forces",
 the dictionaries alone cannot tell, so they are shown at confidence 0.6 and not
 applied. With `Checker(deep=True)` (`respin check --deep`), each such finding,
 and each finding with several suggestions, is scored in a short window of its
-text as written and with each suggestion (`respin.lm`, one batched call):
+text as written and with each suggestion (`respin.language.lm`, one batched call):
 
     gain = [NLL(window as written) - NLL(window with suggestion)]
            - [NLL(written phrase alone) - NLL(suggestion alone)]
@@ -64,7 +64,7 @@ def verify(text: str, findings: Sequence[Finding]) -> list[Finding]:
     todo = [i for i, f in enumerate(findings) if needs_verdict(f)]
     if not todo:
         return list(findings)
-    from respin.lm import get_model
+    from respin.language.lm import get_model
 
     texts: list[str] = []
     layout = []

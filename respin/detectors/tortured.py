@@ -37,10 +37,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from respin.casing import carry_case
-from respin.dictionary import load, spec_named
 from respin.finding import Category, Finding
-from respin.lexicon import Lexicon, beside_listed_pair
+from respin.language.casing import carry_case
+from respin.language.dictionary import load, spec_named
+from respin.language.lexicon import Lexicon, beside_listed_pair
 from respin.textview import TextView
 
 RULE = "tortured-phrase"

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from respin.files import STDIN
+from respin.documents.files import STDIN
 
 if TYPE_CHECKING:  # pathspec is imported only when a glob is compiled: `respin check FILE` starts faster
     from pathspec import GitIgnoreSpec

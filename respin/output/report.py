@@ -11,7 +11,7 @@ prints GitHub Actions workflow commands (`::error file=...::message`), which
 the runner turns into annotations on the pull request. Both give each finding
 a level from its confidence (`level`).
 
-The document verdict (`respin.verdict`): each file's `spin_score` is a member
+The document verdict (`respin.detectors.verdict`): each file's `spin_score` is a member
 of its json record and, in sarif, of its artifact's `properties` (`spinScore`);
 the line formats print it only when asked (`verdict_text_line`,
 `verdict_jsonl_line`, `verdict_github_line`: one line a file after its
@@ -31,9 +31,9 @@ from typing import Any
 from urllib.parse import quote
 
 from respin import __version__
-from respin.files import STDIN, display_name, record_name
+from respin.detectors.verdict import verdict_label
+from respin.documents.files import STDIN, display_name, record_name
 from respin.finding import CONTEXT_SOURCES, Finding, KnownPositions, LineIndex, line_index
-from respin.verdict import verdict_label
 
 FORMATS = ("text", "json", "jsonl", "sarif", "github")
 JSON_VERSION = 1
@@ -232,8 +232,8 @@ class RuleInfo:
 
 def rule_catalogue() -> list[RuleInfo]:
     """Every dictionary that flags phrases and every rule, as `respin check --help` lists them."""
-    from respin.dictionary import REGISTRY
-    from respin.rules import RULES
+    from respin.detectors.rules import RULES
+    from respin.language.dictionary import REGISTRY
 
     catalogue = [RuleInfo(s.name, s.description, s.category.value, s.confidence) for s in REGISTRY if s.role == "spin"]
     catalogue += [RuleInfo(r.name, r.description, r.category.value) for r in RULES]

@@ -6,7 +6,7 @@ chiefs of team", "nationwide protection council". This detector runs the
 spinner backwards. Around each occurrence of a word of a known name (the
 canonical names of `entities` and the multi-word names of the gazetteer), it
 maps every other word of the window to the words a spinner may have replaced
-with it (`respin.thesaurus`, plus the word swaps the spin dictionaries record)
+with it (`respin.language.thesaurus`, plus the word swaps the spin dictionaries record)
 and compares the window with the name token by token (rapidfuzz's Levenshtein
 distance over token sequences).
 
@@ -39,10 +39,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from respin import thesaurus
-from respin.dictionary import GAZETTEER, load, name_map, spec_named
 from respin.finding import Category, Finding
-from respin.lexicon import Lexicon, beside_listed_pair
+from respin.language import thesaurus
+from respin.language.dictionary import GAZETTEER, load, name_map, spec_named
+from respin.language.lexicon import Lexicon, beside_listed_pair
 from respin.textview import TextView, is_word_char, starts_sentence
 
 #: Words that must stand unchanged: a spinner rarely swaps them, and a window that

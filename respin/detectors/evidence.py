@@ -40,7 +40,7 @@ RESEARCH_MARKERS = {
 RESEARCH_MARKER_WORDS = 1_000
 
 
-#: `TextView.memo` key of the text's count of spaces, when it was counted piece by piece (`respin.stream`).
+#: `TextView.memo` key of the text's count of spaces, when it was counted piece by piece (`respin.documents.stream`).
 SPACES = "spaces"
 
 

@@ -1,6 +1,6 @@
 """A Llama-architecture causal language model that only scores: the deep tier's forward pass.
 
-`respin.lm` reads SmolLM2's GGUF file (`respin.gguf_model`) and caches the
+`respin.language.lm` reads SmolLM2's GGUF file (`respin.language.gguf_model`) and caches the
 float32 weights (safetensors, Hugging Face names and layout) with `config.json`
 and `tokenizer.json`; this module runs the model from them with torch alone
 (transformers is not needed): token embeddings, per

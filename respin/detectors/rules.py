@@ -17,12 +17,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from respin import case_rules, evidence, reverse_spin, tortured
-from respin.casing import carry_case
-from respin.dictionary import GAZETTEER, name_map
-from respin.evidence import Gate
+from respin.detectors import case_rules, evidence, reverse_spin, tortured
+from respin.detectors.evidence import Gate
 from respin.finding import Category, Finding
-from respin.lexicon import Lexicon
+from respin.language.casing import carry_case
+from respin.language.dictionary import GAZETTEER, name_map
+from respin.language.lexicon import Lexicon
 from respin.textview import TextView, is_word_char, starts_sentence
 
 FindFunction = Callable[[TextView, Lexicon], Iterator[Finding]]
@@ -40,7 +40,7 @@ class Rule:
     fires_on: tuple[tuple[str, str], ...]
     quiet_on: tuple[str, ...]
     #: When set, the rule runs once on the whole text after the other detectors, and only when
-    #: the gate opens (see `respin.evidence`): for rules whose guesses need a reason to expect damage.
+    #: the gate opens (see `respin.detectors.evidence`): for rules whose guesses need a reason to expect damage.
     gate: Gate | None = None
 
 

@@ -48,7 +48,7 @@ An ``off`` without ``on`` runs to the end. Directives written inside code
 (a code block, inline code, a script) are examples, not directives: ignored.
 
 Addresses and inline control are found here; the scanners of each markup live in
-`respin.markup` and are imported only when a file of their syntax is read.
+`respin.documents.markup` and are imported only when a file of their syntax is read.
 """
 
 from __future__ import annotations
@@ -60,8 +60,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from respin.documents.files import STDIN
 from respin.engine import Checker, check_text
-from respin.files import STDIN
 from respin.finding import Finding
 
 Span = tuple[int, int]
@@ -337,15 +337,15 @@ def control_spans(text: str, syntax: Syntax, literal: Sequence[Span] = ()) -> li
 def _scan_syntax(text: str, syntax: Syntax) -> Scan:
     """The syntax's own scan; the scanners of markup are imported only when a file needs them."""
     if syntax is Syntax.MARKDOWN:
-        from respin.markup.markdown import scan_markdown
+        from respin.documents.markup.markdown import scan_markdown
 
         return scan_markdown(text)
     if syntax is Syntax.HTML:
-        from respin.markup.html import scan_html
+        from respin.documents.markup.html import scan_html
 
         return scan_html(text)
     if syntax is Syntax.RST:
-        from respin.markup.rst import scan_rst
+        from respin.documents.markup.rst import scan_rst
 
         return scan_rst(text)
     return Scan()  # plain text: only addresses and inline control, found for every syntax

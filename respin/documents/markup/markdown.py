@@ -7,7 +7,7 @@ entities, escapes, emphasis delimiters) is wrapped to record the span it consume
 that content. What no rule consumed is text: prose. The content's lines are then found
 in the source lines to map those spans back to the file; a line that cannot be found
 stays masked (never guessed). Front matter (`---` YAML, `+++` TOML) is masked before
-parsing. See `respin.formats` for what is prose.
+parsing. See `respin.documents.formats` for what is prose.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from respin.formats import Scan, Span, complement, contains, line_spans, merge_spans
+from respin.documents.formats import Scan, Span, complement, contains, line_spans, merge_spans
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.rules_inline import StateInline
 
-_RECORDER = "respin.formats.recorder"
+_RECORDER = "respin.documents.formats.recorder"
 #: markdown-it's nesting limit (its default is 20). A block nested deeper ends the parse of
 #: everything after it, so `scan_markdown` parses around such a block (see `_too_deep`).
 MAX_NESTING = 64

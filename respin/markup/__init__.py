@@ -1,1 +1,0 @@
-"""Scanners that tell prose from markup in Markdown, HTML and reStructuredText (used by `respin.formats`)."""
