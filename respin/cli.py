@@ -21,13 +21,22 @@ from typing import TYPE_CHECKING
 from respin import __version__, config
 from respin.config import Config
 from respin.detectors.allowed_phrases import AllowFileError, read_allow_file
-from respin.detectors.rules import RULES
 from respin.documents import formats
 from respin.documents.files import DEFAULT_MAX_BYTES, STDIN, InputError, display_name
 from respin.documents.walk import DEFAULT_INCLUDE, Expansion, GlobError, Globs, Selection, Target, expand
-from respin.engine import ALL_DICTIONARIES, ALL_RULES, DEFAULT_MIN_CONFIDENCE, Checker, check_user_dictionary_names
+from respin.engine import (
+    ALL_DICTIONARIES,
+    CONTEXT_DETECTOR,
+    DEFAULT_MIN_CONFIDENCE,
+    LISTED_DICTIONARIES,
+    Checker,
+    PluginError,
+    check_user_dictionary_names,
+    detector_names,
+    registered_detectors,
+)
 from respin.finding import Finding
-from respin.language.dictionary import REGISTRY, UserDictionaryError, user_dictionary_name
+from respin.language.dictionary import UserDictionaryError, user_dictionary_name
 from respin.output.progress import progress_bar, wanted
 from respin.output.report import (
     FORMATS,
@@ -51,8 +60,6 @@ if TYPE_CHECKING:
     from respin.detectors.grammar import LanguageToolDetector
 
 DEFAULT_FIX_CONFIDENCE = 0.8
-#: The name `--disable` takes for the context tier (`--deep`'s detector of unlisted spins).
-CONTEXT_DETECTOR = "context"
 
 
 class ExitCode(IntEnum):
@@ -103,11 +110,11 @@ def _jobs(value: str) -> int:
 
 def _detectors_epilog() -> str:
     lines = ["dictionaries (name: category, confidence):"]
-    for spec in REGISTRY:
-        if spec.role == "spin":
-            lines.append(f"  {spec.name}: {spec.category.value}, {spec.confidence:.2f} - {spec.description}")
-    lines.append("rules:")
-    lines.extend(f"  {rule.name}: {rule.category.value} - {rule.description}" for rule in RULES)
+    lines.extend(f"  {spec.name}: {spec.category.value}, {spec.confidence:.2f} - {spec.description}"
+                 for spec in LISTED_DICTIONARIES)
+    lines.append("rules:")  # plugins' detectors after the built-in ones
+    lines.extend(f"  {detector.name}: {detector.category.value} - {detector.description}"
+                 for detector in registered_detectors())
     lines.append("with --deep:")
     lines.append(f"  {CONTEXT_DETECTOR}: context - words and phrases the language model reads as swapped, "
                  "with the wording it expects (rules context-thesaurus, -dictionary, -model, -phrase, -deletion)")
@@ -369,14 +376,14 @@ def file_selection(options: argparse.Namespace, settings: Config) -> Selection:
 def make_checker(options: argparse.Namespace) -> Checker:
     disabled = set(options.disable)
     dictionaries = tuple(n for n in ALL_DICTIONARIES if n not in disabled)
-    rules = tuple(n for n in ALL_RULES if n not in disabled)
+    rules = tuple(n for n in detector_names() if n not in disabled)
     user_sources: dict[str, str] = options.dictionary
     try:
         check_user_dictionary_names(list(user_sources))
     except UserDictionaryError as error:
         raise UsageError(f"{user_sources[error.path]}: {error}") from None
     user = tuple(path for path in user_sources if user_dictionary_name(path) not in disabled)
-    unknown = (disabled - set(ALL_DICTIONARIES) - set(ALL_RULES) - {CONTEXT_DETECTOR}
+    unknown = (disabled - set(ALL_DICTIONARIES) - set(detector_names()) - {CONTEXT_DETECTOR}
                - {user_dictionary_name(p) for p in user_sources})
     if unknown:
         where = f"disable (in {config.shown(options.config_path)})" if options.config_path else "--disable"
@@ -659,7 +666,11 @@ def run_review(options: argparse.Namespace, checker: Checker, grammar: _Grammar)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    try:
+        parser = build_parser()  # its help lists the detectors of installed plugins
+    except PluginError as error:
+        print(f"respin: {error}", file=sys.stderr)
+        return ExitCode.ERROR
     options = parser.parse_args(argv)  # argparse exits 2 on usage errors
     try:
         settings = read_config(options)

@@ -14,7 +14,7 @@ validated when the Checker is made, so a bad one fails at once). Detectors that
 talk to a server (LanguageTool) run outside and hand their findings in through
 `extra`.
 
-Rules with a gate (`Rule.gate`, see `respin.detectors.evidence`) guess at damage no list
+Detectors with a gate (`Detector.gate`, see `respin.detectors.evidence`) guess at damage no list
 records, which is worth showing only where damage is expected: they run once
 on the whole text after the other detectors, when their gate opens (the text
 already looks spun, or reads like a research paper).
@@ -44,8 +44,10 @@ from typing import Any
 
 from respin.detectors import case_rules, evidence
 from respin.detectors.allowed_phrases import AllowedPhrases
+from respin.detectors.base import Detector
 from respin.detectors.phrase_index import PhraseIndex
-from respin.detectors.rules import RULES, Rule, rule_named
+from respin.detectors.plugins import PluginError, plugin_detectors
+from respin.detectors.rules import RULES
 from respin.finding import Category, Finding
 from respin.language.dictionary import (
     REGISTRY,
@@ -66,7 +68,40 @@ CONTEXT_MARGIN = 2_000
 CHUNK_CHARS = 1_000_000
 #: Every dictionary that flags phrases (the gazetteer is read by rules, never matched).
 ALL_DICTIONARIES: tuple[str, ...] = tuple(s.name for s in REGISTRY if s.role != "gazetteer")
-ALL_RULES: tuple[str, ...] = tuple(r.name for r in RULES)
+#: The dictionaries `respin check --help` lists: those whose phrases are findings (allow lists only suppress).
+LISTED_DICTIONARIES: tuple[DictionarySpec, ...] = tuple(s for s in REGISTRY if s.role == "spin")
+#: A name the context tier's findings go by (`--disable context`), taken like a detector's.
+CONTEXT_DETECTOR = "context"
+
+
+@lru_cache(maxsize=1)
+def _registry() -> dict[str, Detector]:
+    registry: dict[str, Detector] = {}
+    taken = {spec.name: "a shipped dictionary" for spec in REGISTRY} | {CONTEXT_DETECTOR: "the context tier"}
+    for detector in (*RULES, *plugin_detectors()):
+        if detector.name in registry or detector.name in taken:
+            what = "a built-in rule" if detector.name in registry else taken[detector.name]
+            raise PluginError(f"plugin detector {detector.name!r}: the name is taken by {what}")
+        registry[detector.name] = detector
+    return registry
+
+
+def registered_detectors() -> tuple[Detector, ...]:
+    """Every detector the engine can run: the built-in rules, then those of installed plugins
+    (`respin.detectors.plugins`). `PluginError` when a plugin is broken or takes a name already taken."""
+    return tuple(_registry().values())
+
+
+def detector_names() -> tuple[str, ...]:
+    """The names of `registered_detectors()`: what a `Checker` runs unless told otherwise."""
+    return tuple(_registry())
+
+
+def detector_named(name: str) -> Detector:
+    registry = _registry()
+    if name not in registry:
+        raise KeyError(f"no detector named {name!r} (known: {', '.join(registry)})")
+    return registry[name]
 
 # `_thread` (the documented low-level API) instead of `threading`: it is built in, so
 # `respin check` does not pay for importing `threading` at start-up.
@@ -100,7 +135,8 @@ class Checker:
 
     min_confidence: float = DEFAULT_MIN_CONFIDENCE
     dictionaries: tuple[str, ...] = ALL_DICTIONARIES
-    rules: tuple[str, ...] = ALL_RULES
+    #: The detectors to run, by name (None: every registered one, plugins included).
+    rules: tuple[str, ...] | None = None
     #: Processes for one large text (0: one per core); 1 checks everything in this process.
     jobs: int = 0
     #: Texts shorter than this are always checked in one piece.
@@ -123,7 +159,9 @@ class Checker:
         for spec in self._specs:
             if spec.role == "gazetteer":
                 raise ValueError(f"{spec.name} is read by rules, not matched: it cannot be enabled as a dictionary")
-        self._rules: tuple[Rule, ...] = tuple(rule_named(n) for n in self.rules)
+        if self.rules is None:
+            self.rules = detector_names()
+        self._rules: tuple[Detector, ...] = tuple(detector_named(n) for n in self.rules)
         # So are bad user dictionaries and allowed phrases (a file is read once per process).
         self.extra_dictionaries, self.allowed = tuple(self.extra_dictionaries), tuple(self.allowed)
         self._user: tuple[UserDictionary, ...] = load_user_dictionaries(self.extra_dictionaries)
@@ -208,7 +246,8 @@ def context_findings(text: str, checker: Checker, found: Sequence[Finding], allo
 
 def check_user_dictionary_names(paths: Sequence[str]) -> None:
     """Raise `UserDictionaryError` if a user dictionary's name is a shipped dictionary's, a rule's or another's."""
-    taken = {spec.name: "a shipped dictionary" for spec in REGISTRY} | {rule.name: "a rule" for rule in RULES}
+    taken = {spec.name: "a shipped dictionary" for spec in REGISTRY} | {
+        detector.name: "a rule" for detector in registered_detectors()}
     for path in paths:
         name = user_dictionary_name(path)
         if name in taken:

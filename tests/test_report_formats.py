@@ -211,9 +211,9 @@ def test_sarif_describes_every_dictionary_and_rule(findings: list[Finding]) -> N
     rules = {rule["id"]: rule for rule in driver["rules"]}
     assert rules["fingerprints"]["defaultConfiguration"] == {"level": "error"}
     assert rules["fingerprints-review"]["defaultConfiguration"] == {"level": "note"}
-    from respin.detectors.rules import rule_named
+    from respin.engine import detector_named
 
-    assert rules["a-an"]["shortDescription"]["text"] == rule_named("a-an").description
+    assert rules["a-an"]["shortDescription"]["text"] == detector_named("a-an").description
     for result in log.document()["runs"][0]["results"]:
         assert driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] == level(result["properties"]["confidence"])

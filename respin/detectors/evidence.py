@@ -19,13 +19,10 @@ gate opens:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from respin.finding import Category, Finding
 from respin.textview import TextView
-
-#: Decides, from the text and the other detectors' findings, whether a gated rule runs.
-Gate = Callable[[TextView, Sequence[Finding]], bool]
 
 SPIN_CATEGORIES = frozenset({Category.FINGERPRINT, Category.ENTITY, Category.COLLOCATION, Category.SCIENTIFIC})
 MIN_SPIN_EVIDENCE = 1

@@ -1,6 +1,7 @@
 """Mechanical repairs: the damage spinners and scrapers leave besides word swaps.
 
-Each rule is a small declarative object registered in `RULES`, with examples
+Each rule is a `Detector` (`respin.detectors.base`, the protocol plugins implement too)
+registered in `RULES`, with examples
 that must fire (and the text they must produce) and examples that must stay
 quiet; `tests/test_rules.py` runs all of them and fails on a rule without
 examples. A rule's `find` gets a `TextView` and the shared lexicon and yields
@@ -14,34 +15,15 @@ only then does per-match work.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 from respin.detectors import case_rules, evidence, reverse_spin, tortured
-from respin.detectors.evidence import Gate
+from respin.detectors.base import Detector
 from respin.finding import Category, Finding
 from respin.language.casing import carry_case
 from respin.language.dictionary import GAZETTEER, name_map
 from respin.language.lexicon import Lexicon
 from respin.textview import TextView, is_word_char, starts_sentence
-
-FindFunction = Callable[[TextView, Lexicon], Iterator[Finding]]
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A registered mechanical rule and the examples that document and test it."""
-
-    name: str
-    category: Category
-    description: str
-    find: FindFunction
-    #: (input, expected text after applying every fixable finding of this rule)
-    fires_on: tuple[tuple[str, str], ...]
-    quiet_on: tuple[str, ...]
-    #: When set, the rule runs once on the whole text after the other detectors, and only when
-    #: the gate opens (see `respin.detectors.evidence`): for rules whose guesses need a reason to expect damage.
-    gate: Gate | None = None
 
 
 def _finding(start: int, text: str, suggestion: str, rule: str, category: Category,
@@ -356,8 +338,8 @@ _NOT_VERBS = frozenset("the a an this that these those his her its their our you
                        "such being having doing getting".split())
 
 
-RULES: tuple[Rule, ...] = (
-    Rule(
+RULES: tuple[Detector, ...] = (
+    Detector(
         "joined-words", Category.JOINED, "words run together by a scraper or spinner",
         find_joined_words,
         fires_on=(
@@ -372,7 +354,7 @@ RULES: tuple[Rule, ...] = (
             "a greenlight", "russias",
         ),
     ),
-    Rule(
+    Detector(
         "a-an", Category.ARTICLE, "'a' before a vowel sound, 'an' before a consonant sound",
         find_article_mismatch,
         fires_on=(
@@ -388,7 +370,7 @@ RULES: tuple[Rule, ...] = (
             "vitamin A", "a hotel", "a US court", "a us court", "an REM spokesman", "a UK firm",
         ),
     ),
-    Rule(
+    Detector(
         "lost-possessive", Category.APOSTROPHE, "a possessive that lost its apostrophe",
         find_lost_possessive,
         fires_on=(
@@ -399,13 +381,13 @@ RULES: tuple[Rule, ...] = (
         quiet_on=("the americas cup", "Russia's military", "the two russias", "Mr Trump's plan", "mr jones said",
                   "Mr Gates pledged $750m", "Aguas Argentinas signed", "MS sufferers in Canada"),
     ),
-    Rule(
+    Detector(
         "doubled-word", Category.REPEAT, "the same word twice in a row",
         find_doubled_words,
         fires_on=(("it was the the end", "it was the end"), ("in in\nthe morning", "in\nthe morning")),
         quiet_on=("he had had enough", "Duran Duran played", "that that is", "the theme"),
     ),
-    Rule(
+    Detector(
         "ended-up-being", Category.FINGERPRINT, "'ended up being' + participle for a passive 'was'",
         find_ended_up_being,
         fires_on=(
@@ -414,27 +396,27 @@ RULES: tuple[Rule, ...] = (
         ),
         quiet_on=("he ended up being late", "it ended up being a draw", "it ended up being open"),
     ),
-    Rule(
+    Detector(
         "month-preposition", Category.FINGERPRINT, "'in' before a month and year",
         find_month_preposition,
         fires_on=(("the event was at february 2018, when", "the event was in february 2018, when"),
                   ("On March 2004 the firm", "In March 2004 the firm")),
         quiet_on=("at march 15 2004", "on 2 March 2004", "in February 2018", "at February's meeting"),
     ),
-    Rule(
+    Detector(
         "date-whenever", Category.FINGERPRINT, "'when' for a single dated event",
         find_date_whenever,
         fires_on=(("in february 2018, whenever american troops", "in february 2018, when american troops"),),
         quiet_on=("he calls whenever he can", "in 2018, when troops", "whenever, wherever"),
     ),
-    Rule(
+    Detector(
         "whom-subject", Category.FINGERPRINT, "'who' as the subject of a verb",
         find_whom_subject,
         fires_on=(("foreign powers whom sent their troops", "foreign powers who sent their troops"),
                   ("Whom said that?", "Who said that?")),
         quiet_on=("many of whom are children", "to whom it was sent", "whom he met", "people with whom we had"),
     ),
-    Rule(
+    Detector(
         "bare-verb", Category.FINGERPRINT, "an -ing form after 'instrumental in', 'capable of', ...",
         find_bare_verb_after_frame,
         fires_on=(("instrumental in fight islamist militants", "instrumental in fighting islamist militants"),
@@ -442,7 +424,7 @@ RULES: tuple[Rule, ...] = (
         quiet_on=("instrumental in the fight", "capable of fighting", "instrumental in peace talks",
                   "succeeded in business"),
     ),
-    Rule(
+    Detector(
         reverse_spin.RULE, Category.ENTITY,
         "a name of three words or more with words swapped for thesaurus neighbours (for review)",
         reverse_spin.find_reverse_spun_names,
@@ -458,7 +440,7 @@ RULES: tuple[Rule, ...] = (
         ),
         gate=evidence.looks_spun,
     ),
-    Rule(
+    Detector(
         tortured.RULE, Category.SCIENTIFIC,
         "a scientific term with words swapped the way paper mills swap them (for review)",
         tortured.find_tortured_phrases,
@@ -472,7 +454,7 @@ RULES: tuple[Rule, ...] = (
         ),
         gate=evidence.reads_as_research,
     ),
-    Rule(
+    Detector(
         "proper-noun-case", Category.CASE, "countries, nationalities, days, institutions, 'US' in lower-cased text",
         case_rules.find_proper_noun_case,
         fires_on=(
@@ -487,7 +469,7 @@ RULES: tuple[Rule, ...] = (
             "The turkey was cooked. The china was broken. Russian officials spoke.",
         ),
     ),
-    Rule(
+    Detector(
         "name-case", Category.CASE, "people's names in lower-cased text",
         case_rules.find_person_names,
         fires_on=(
@@ -503,7 +485,7 @@ RULES: tuple[Rule, ...] = (
             "it rained. prices will rise. they mark the date. the rose garden opened. we left.",
         ),
     ),
-    Rule(
+    Detector(
         "sentence-case", Category.CASE, "the first word of a sentence in lower-cased text",
         case_rules.find_sentence_starts,
         fires_on=(
@@ -518,10 +500,3 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
 )
-
-
-def rule_named(name: str) -> Rule:
-    for rule in RULES:
-        if rule.name == name:
-            return rule
-    raise KeyError(f"no rule named {name!r} (known: {', '.join(r.name for r in RULES)})")

@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from respin.detectors import case_rules, evidence
+from respin.detectors.base import Detector
 from respin.detectors.phrase_index import phrase_occurs_as_words
-from respin.detectors.rules import Rule
 from respin.documents.files import InputError, display_name, not_decodable, readable_size, too_large
 from respin.documents.formats import Syntax, _scan, masked_text
 from respin.engine import CHUNK_CHARS, CONTEXT_MARGIN, Checker, _find, merge_case_repairs, outside, resolve_overlaps
@@ -409,7 +409,7 @@ def _in_chunk(window: Window, found: Sequence[Finding], checker: Checker, view: 
     return kept
 
 
-def _gated_pass(source: _Source, checker: Checker, rule: Rule, lines: _Lines) -> list[Finding]:
+def _gated_pass(source: _Source, checker: Checker, rule: Detector, lines: _Lines) -> list[Finding]:
     """A gated rule's findings, the file read again (its gate opened on the first pass's findings)."""
     found: list[Finding] = []
     counter = _Lines()

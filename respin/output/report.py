@@ -231,12 +231,11 @@ class RuleInfo:
 
 
 def rule_catalogue() -> list[RuleInfo]:
-    """Every dictionary that flags phrases and every rule, as `respin check --help` lists them."""
-    from respin.detectors.rules import RULES
-    from respin.language.dictionary import REGISTRY
+    """Every dictionary that flags phrases and every detector (plugins' too), as `respin check --help` lists them."""
+    from respin.engine import LISTED_DICTIONARIES, registered_detectors
 
-    catalogue = [RuleInfo(s.name, s.description, s.category.value, s.confidence) for s in REGISTRY if s.role == "spin"]
-    catalogue += [RuleInfo(r.name, r.description, r.category.value) for r in RULES]
+    catalogue = [RuleInfo(s.name, s.description, s.category.value, s.confidence) for s in LISTED_DICTIONARIES]
+    catalogue += [RuleInfo(d.name, d.description, d.category.value) for d in registered_detectors()]
     catalogue += [RuleInfo(f"context-{source}", f"a word the language model reads as swapped (--deep); candidate "
                            f"from {source}", "context") for source in CONTEXT_SOURCES]
     return catalogue
