@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from respin import __version__, config
 from respin.config import Config
-from respin.detectors.allowed_phrases import AllowFileError, read_allow_file
 from respin.documents import formats
+from respin.documents.allow_file import AllowFileError, read_allow_file
 from respin.documents.files import DEFAULT_MAX_BYTES, STDIN, InputError, display_name
 from respin.documents.walk import DEFAULT_INCLUDE, Expansion, GlobError, Globs, Selection, Target, expand
 from respin.engine import (

@@ -237,7 +237,7 @@ def context_findings(text: str, checker: Checker, found: Sequence[Finding], allo
     know the canonical wording, the language model only guesses it.
     """
     from respin.detectors.context import find_context_spins
-    from respin.documents.formats import merge_spans
+    from respin.documents.spans import merge_spans
 
     new = outside(find_context_spins(text, checker.min_confidence), merge_spans((f.start, f.end) for f in found))
     new = allowed.drop_covered(new)

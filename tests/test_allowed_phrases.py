@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from respin import Checker, check_text
-from respin.detectors.allowed_phrases import AllowedPhrases, AllowFileError, read_allow_file
+from respin.detectors.allowed_phrases import AllowedPhrases
+from respin.documents.allow_file import AllowFileError, read_allow_file
 from respin.finding import Category, Finding
 
 TEXT = "the band the the played its final march when you look at the crowd."

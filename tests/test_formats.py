@@ -15,13 +15,12 @@ from respin.documents.formats import (
     Syntax,
     address_spans,
     check_document,
-    line_spans,
     masked_copy,
     masked_text,
-    merge_spans,
     prose_mask,
     syntax_for,
 )
+from respin.documents.spans import line_spans, merge_spans
 from respin.engine import Checker
 from respin.finding import Finding, LineIndex
 

@@ -6,7 +6,8 @@ codespell's ignore-words and vale's accept list do. A phrase matches as whole
 words and case-insensitively, folded like dictionary keys (curly apostrophes
 read as straight ones, a run of white space or a single line break as one
 space). A finding whose text is an allowed phrase, or lies inside an occurrence
-of one, is dropped; a finding that only overlaps one is kept.
+of one, is dropped; a finding that only overlaps one is kept. Allow files are read
+by `respin.documents.allow_file`.
 """
 
 from __future__ import annotations
@@ -17,13 +18,8 @@ from collections.abc import Iterable, Sequence
 
 import ahocorasick_rs
 
-from respin.documents.files import InputError, read_bytes
 from respin.finding import Finding
 from respin.textview import TextView
-
-
-class AllowFileError(ValueError):
-    """An allow file respin cannot read; the message names the file (and line)."""
 
 
 def fold_phrase(phrase: str) -> str:
@@ -81,25 +77,3 @@ class AllowedSpans:
         if not self._starts:
             return list(findings)
         return [finding for finding in findings if not self.covers(finding)]
-
-
-def read_allow_file(path: str) -> tuple[str, ...]:
-    """The phrases of an allow file: UTF-8, one phrase a line, `#` comments and blank lines skipped."""
-    try:
-        data = read_bytes(path)
-    except InputError as error:
-        raise AllowFileError(str(error)) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        bad_line = data.count(b"\n", 0, error.start) + 1
-        raise AllowFileError(f"{path}:{bad_line}: not valid UTF-8") from None
-    phrases = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        phrase = line.strip()
-        if not phrase or phrase.startswith("#"):
-            continue
-        if not any(ch.isalnum() for ch in phrase):
-            raise AllowFileError(f"{path}:{number}: {phrase!r} has no word in it")
-        phrases.append(phrase)
-    return tuple(phrases)

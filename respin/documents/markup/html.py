@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from respin.documents.formats import Scan, Span, complement, merge_spans
+from respin.documents.spans import Scan, Span, complement, merge_spans
 
 #: Elements whose text is code, data or markup of its own, not prose.
 HTML_MASKED_ELEMENTS = frozenset(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from respin.documents.formats import Scan, Span, complement, contains, line_spans, merge_spans
+from respin.documents.spans import Scan, Span, complement, contains, line_spans, merge_spans
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

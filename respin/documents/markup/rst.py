@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from respin.documents.formats import Scan, Span, line_spans
+from respin.documents.spans import Scan, Span, line_spans
 
 #: Directives whose content is prose (admonitions and the like): only the marker and options are masked.
 RST_PROSE_DIRECTIVES = frozenset(
