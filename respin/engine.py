@@ -177,6 +177,15 @@ class Checker:
     def lexicon(self) -> Lexicon:
         return shared_lexicon()
 
+    def load_resources(self) -> None:
+        """Load what checking reads: the phrase index, the lexicon, and the resources of the detectors
+        that run on every text (a gated detector's wait for its gate). Called before forking workers,
+        so that they share what this process loaded instead of each loading it again."""
+        _ = self.phrase_index, self.lexicon.counts
+        for detector in self._rules:
+            if detector.gate is None:
+                detector.load_resources()
+
     def __getstate__(self) -> dict[str, Any]:
         # Configuration only: the index is rebuilt, and rules and dictionaries are looked
         # up again by name, in the process that unpickles it.
@@ -383,7 +392,7 @@ def _find_in_chunks(whole: TextView, checker: Checker, jobs: int, facts: dict[st
     chunks = chunk_bounds(text, max(jobs, -(-len(text) // CHUNK_CHARS)))
     if len(chunks) < 2:  # no blank line to cut at: one piece
         return _find(whole, checker, None, facts)
-    _ = checker.phrase_index, checker.lexicon.counts  # load before forking: the workers share them
+    checker.load_resources()  # before forking: the workers share them
     if jobs > 1:
         from respin.workers import ordered_map
 

@@ -302,7 +302,7 @@ def _run_pooled(targets: Sequence[Target], job: Job, workers: int) -> Iterator[F
     size = max(1, min(MAX_CHUNK, len(targets) // (workers * 4)))
     chunks = [targets[i : i + size] for i in range(0, len(targets), size)]
     here = job.in_one_process()  # the files are the unit of parallel work: no pool for one file inside this one
-    _ = job.checker.phrase_index, job.checker.lexicon.counts  # loaded once here: forked workers share them
+    job.checker.load_resources()  # loaded once here: forked workers share them
     try:
         for results in ordered_map(_run_chunk_in_worker, chunks, workers - 1,
                                    run_here=lambda chunk: [here.run(target) for target in chunk],

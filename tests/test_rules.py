@@ -41,3 +41,18 @@ def test_rule_fires_and_repairs(rule, given: str, expected: str) -> None:
 def test_rule_stays_quiet(rule, text: str) -> None:
     """The rule does not flag correct English."""
     assert list(rule.find(TextView(text), shared_lexicon())) == []
+
+
+def test_every_rule_names_the_resources_it_reads_and_they_load() -> None:
+    """`Detector.resources` are loaded before workers fork; each loads without error, and a rule that
+    reads the lexicon or a name list says so."""
+    from respin.detectors import tortured
+    from respin.engine import Checker
+
+    for rule in RULES:
+        rule.load_resources()
+    needs = {rule.name: len(rule.resources) for rule in RULES}
+    assert needs["joined-words"] and needs["lost-possessive"] and needs["name-case"] and needs["tortured-phrase"]
+    tortured.vocabulary.cache_clear()
+    Checker(rules=("joined-words", "tortured-phrase")).load_resources()
+    assert tortured.vocabulary.cache_info().currsize == 0  # gated: loaded when its gate opens

@@ -14,7 +14,7 @@ lists), and symspellpy's word counts to tell names from ordinary words.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import cache
 
 import ahocorasick_rs
@@ -70,6 +70,15 @@ _NEVER_NAMES = frozenset(
 
 def _names(spec_name: str) -> dict[str, str]:
     return name_map({"gazetteer": GAZETTEER, "first-names": FIRST_NAMES, "surnames": SURNAMES}[spec_name])
+
+
+def _all_names() -> None:
+    for spec_name in ("gazetteer", "first-names", "surnames"):
+        _names(spec_name)
+
+
+#: What the case rules read (`Detector.resources`): the name lists and the gazetteer's automaton.
+RESOURCES: tuple[Callable[[], object], ...] = (_all_names, lambda: _gazetteer_matcher())
 
 
 @cache

@@ -22,7 +22,7 @@ from respin.detectors.base import Detector
 from respin.finding import Category, Finding
 from respin.language.casing import carry_case
 from respin.language.dictionary import GAZETTEER, name_map
-from respin.language.lexicon import Lexicon
+from respin.language.lexicon import Lexicon, shared_lexicon
 from respin.textview import TextView, is_word_char, starts_sentence
 
 
@@ -163,6 +163,10 @@ _POSSESSED = frozenset(
 
 def _gazetteer() -> dict[str, str]:
     return name_map(GAZETTEER)
+
+
+def _lexicon_counts() -> dict[str, str]:
+    return shared_lexicon().counts
 
 
 def find_lost_possessive(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:
@@ -353,6 +357,7 @@ RULES: tuple[Detector, ...] = (
             "the Thecasualties Trust", "the well-knownname", "an aside", "the militaries",
             "a greenlight", "russias",
         ),
+        resources=(_lexicon_counts,),
     ),
     Detector(
         "a-an", Category.ARTICLE, "'a' before a vowel sound, 'an' before a consonant sound",
@@ -369,6 +374,7 @@ RULES: tuple[Detector, ...] = (
             "a unanimous vote", "Plan A is fine", "an unidentified man", "a useful tool", "an MP said",
             "vitamin A", "a hotel", "a US court", "a us court", "an REM spokesman", "a UK firm",
         ),
+        resources=(_lexicon_counts,),
     ),
     Detector(
         "lost-possessive", Category.APOSTROPHE, "a possessive that lost its apostrophe",
@@ -380,6 +386,7 @@ RULES: tuple[Detector, ...] = (
         ),
         quiet_on=("the americas cup", "Russia's military", "the two russias", "Mr Trump's plan", "mr jones said",
                   "Mr Gates pledged $750m", "Aguas Argentinas signed", "MS sufferers in Canada"),
+        resources=(_lexicon_counts, _gazetteer),
     ),
     Detector(
         "doubled-word", Category.REPEAT, "the same word twice in a row",
@@ -423,6 +430,7 @@ RULES: tuple[Detector, ...] = (
                   ("capable of make the trip", "capable of making the trip")),
         quiet_on=("instrumental in the fight", "capable of fighting", "instrumental in peace talks",
                   "succeeded in business"),
+        resources=(_lexicon_counts,),
     ),
     Detector(
         reverse_spin.RULE, Category.ENTITY,
@@ -439,6 +447,7 @@ RULES: tuple[Detector, ...] = (
             "the perceived influence of human rights groups",
         ),
         gate=evidence.looks_spun,
+        resources=(reverse_spin.anchors, reverse_spin.learned_swaps),
     ),
     Detector(
         tortured.RULE, Category.SCIENTIFIC,
@@ -453,6 +462,7 @@ RULES: tuple[Detector, ...] = (
             "sensitive information", "developing countries", "counterfeit consciousness",
         ),
         gate=evidence.reads_as_research,
+        resources=(tortured.vocabulary,),
     ),
     Detector(
         "proper-noun-case", Category.CASE, "countries, nationalities, days, institutions, 'US' in lower-cased text",
@@ -468,6 +478,7 @@ RULES: tuple[Detector, ...] = (
             "it rained. they told us about it. he gave us time. she sent us away. we left.",
             "The turkey was cooked. The china was broken. Russian officials spoke.",
         ),
+        resources=case_rules.RESOURCES,
     ),
     Detector(
         "name-case", Category.CASE, "people's names in lower-cased text",
@@ -484,6 +495,7 @@ RULES: tuple[Detector, ...] = (
             "It rained. He met Mr Heller and John Ullyot. Then President Bashar al-Assad spoke.",
             "it rained. prices will rise. they mark the date. the rose garden opened. we left.",
         ),
+        resources=case_rules.RESOURCES,
     ),
     Detector(
         "sentence-case", Category.CASE, "the first word of a sentence in lower-cased text",
@@ -498,5 +510,6 @@ RULES: tuple[Detector, ...] = (
             "The talks failed. This allowed Russia to grow. In response, officials left.",
             "See e.g. the report. It said so.",
         ),
+        resources=case_rules.RESOURCES,
     ),
 )

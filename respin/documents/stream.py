@@ -343,7 +343,7 @@ def _check(source: _Source, checker: Checker, count_words: bool) -> StreamedChec
     if jobs > 1:
         from respin.workers import ordered_map
 
-        _ = checker.phrase_index, checker.lexicon.counts  # loaded before forking: the workers share them
+        checker.load_resources()  # before forking: the workers share them
         results = ordered_map(_run_in_worker, itertools.chain([first], windows), jobs - 1, run_here=task.run,
                               initializer=_start_worker, initargs=(task,))
     else:
