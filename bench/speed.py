@@ -111,22 +111,23 @@ def respin_command() -> list[str]:
     return [sys.executable, "-m", "respin"]
 
 
-def codespell_command() -> list[str] | None:
-    """The `codespell` script next to this interpreter or on PATH; None if not installed."""
-    script = Path(sys.executable).parent / "codespell"
+def installed_command(name: str) -> list[str] | None:
+    """The `name` script next to this interpreter (installed in this environment) or on PATH; None if neither."""
+    script = Path(sys.executable).parent / name
     if script.is_file() and os.access(script, os.X_OK):
         return [str(script)]
-    found = shutil.which("codespell")
+    found = shutil.which(name)
     return [found] if found else None
+
+
+def codespell_command() -> list[str] | None:
+    """codespell, for the comparison; None if not installed."""
+    return installed_command("codespell")
 
 
 def typos_command() -> list[str] | None:
-    """The `typos` binary next to this interpreter (PyPI `typos`) or on PATH; None if not installed."""
-    script = Path(sys.executable).parent / "typos"
-    if script.is_file() and os.access(script, os.X_OK):
-        return [str(script)]
-    found = shutil.which("typos")
-    return [found] if found else None
+    """typos (a Rust binary; PyPI `typos`), for the comparison; None if not installed."""
+    return installed_command("typos")
 
 
 def run_timed(command: Sequence[str], ok_codes: Sequence[int]) -> float:
