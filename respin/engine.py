@@ -78,11 +78,13 @@ CONTEXT_DETECTOR = "context"
 def _registry() -> dict[str, Detector]:
     registry: dict[str, Detector] = {}
     taken = {spec.name: "a shipped dictionary" for spec in REGISTRY} | {CONTEXT_DETECTOR: "the context tier"}
-    for detector in (*RULES, *plugin_detectors()):
-        if detector.name in registry or detector.name in taken:
-            what = "a built-in rule" if detector.name in registry else taken[detector.name]
-            raise PluginError(f"plugin detector {detector.name!r}: the name is taken by {what}")
+    taken |= {rule.name: "a built-in rule" for rule in RULES}
+    registry.update((rule.name, rule) for rule in RULES)
+    for detector in plugin_detectors():
+        if detector.name in taken:
+            raise PluginError(f"plugin detector {detector.name!r}: the name is taken by {taken[detector.name]}")
         registry[detector.name] = detector
+        taken[detector.name] = "another plugin's detector"
     return registry
 
 
@@ -102,6 +104,7 @@ def detector_named(name: str) -> Detector:
     if name not in registry:
         raise KeyError(f"no detector named {name!r} (known: {', '.join(registry)})")
     return registry[name]
+
 
 # `_thread` (the documented low-level API) instead of `threading`: it is built in, so
 # `respin check` does not pay for importing `threading` at start-up.
