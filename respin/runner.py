@@ -40,6 +40,7 @@ from respin.documents.files import (
     InputError,
     WriteRefusedError,
     display_name,
+    is_utf8,
     read_document,
     write_document,
 )
@@ -194,7 +195,7 @@ class Job:
         """Whether nothing but the findings is asked of the file, so that a large one can be read in pieces."""
         return (self.action == "check" and not self.verdict and extra is None and not self.checker.deep
                 and target.path != STDIN and formats.syntax_for(target.path, self.syntax) is formats.Syntax.TEXT
-                and self.encoding.lower().replace("_", "-") in ("utf-8", "utf8"))
+                and is_utf8(self.encoding))
 
     def spin_score(self, text: str, syntax: formats.Syntax, findings: Sequence[Finding],
                    extra_found: Sequence[Finding] = ()) -> float:

@@ -94,10 +94,15 @@ def display_name(path: str | Path) -> str:
     return '"' + _CONTROL.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), name) + '"'
 
 
+def is_utf8(encoding: str) -> bool:
+    """Whether an encoding name (as `--encoding` takes it) names UTF-8."""
+    return encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
 def decode(data: bytes, path: str, encoding: str = "utf-8") -> Document:
     """Decode raw bytes as a document, or raise `InputError`."""
     name = display_name(path)
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+    if is_utf8(encoding):
         for mark, utf16 in _UTF16_BOMS:
             if data.startswith(mark):  # not UTF-8 whatever was asked: a UTF-16 file says so in its first bytes
                 try:
@@ -107,7 +112,7 @@ def decode(data: bytes, path: str, encoding: str = "utf-8") -> Document:
                                      f"(offset {error.start + len(mark)})") from None
     if b"\x00" in data[:_BINARY_SNIFF] and not encoding.lower().startswith("utf-16"):
         raise BinaryInputError(f"{name}: binary file (contains NUL bytes); not checked")
-    bom = encoding.lower().replace("_", "-") in ("utf-8", "utf8") and data.startswith(codecs.BOM_UTF8)
+    bom = is_utf8(encoding) and data.startswith(codecs.BOM_UTF8)
     if bom:
         data = data[len(codecs.BOM_UTF8) :]
     try:
