@@ -31,7 +31,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from respin.documents import formats
+from respin.documents import files, formats
 from respin.documents.files import (
     DEFAULT_MAX_BYTES,
     STDIN,
@@ -147,16 +147,15 @@ class Job:
 
     def _run(self, target: Target, extra: ExtraFinder | None) -> FileResult:
         if self._may_stream(target, extra):
-            from respin.documents import stream
+            from respin.documents import stream  # imported only for a large file: start-up time
 
-            if stream.large_enough(target.path, self.max_bytes):
-                try:
-                    streamed = stream.check_file(target.path, self.checker, self.max_bytes, self.count_words)
-                except InputError as error:
-                    return FileResult(target.path, error=str(error))
-                if streamed is not None:
-                    return FileResult(target.path, findings=tuple(streamed.findings), checked=True,
-                                      size=streamed.size, words=streamed.words, positions=streamed.positions)
+            try:
+                streamed = stream.check_file(target.path, self.checker, self.max_bytes, self.count_words)
+            except InputError as error:
+                return FileResult(target.path, error=str(error))
+            if streamed is not None:
+                return FileResult(target.path, findings=tuple(streamed.findings), checked=True,
+                                  size=streamed.size, words=streamed.words, positions=streamed.positions)
         try:
             document = read_document(target.path, self.encoding, self.max_bytes)
         except BinaryInputError as error:
@@ -192,10 +191,16 @@ class Job:
 
 
     def _may_stream(self, target: Target, extra: ExtraFinder | None) -> bool:
-        """Whether nothing but the findings is asked of the file, so that a large one can be read in pieces."""
-        return (self.action == "check" and not self.verdict and extra is None and not self.checker.deep
+        """Whether the file is large enough to read in pieces (`files.STREAM_MIN_BYTES`), and nothing but the
+        findings is asked of it."""
+        if not (self.action == "check" and not self.verdict and extra is None and not self.checker.deep
                 and target.path != STDIN and formats.syntax_for(target.path, self.syntax) is formats.Syntax.TEXT
-                and is_utf8(self.encoding))
+                and is_utf8(self.encoding)):
+            return False
+        try:
+            return os.stat(target.path).st_size >= files.STREAM_MIN_BYTES
+        except OSError:
+            return False  # reading it whole gives the error
 
     def spin_score(self, text: str, syntax: formats.Syntax, findings: Sequence[Finding],
                    extra_found: Sequence[Finding] = ()) -> float:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from respin import cli
-from respin.documents import stream
+from respin.documents import files, stream
 from respin.documents.formats import Syntax, check_document
 from respin.documents.walk import Target
 from respin.engine import Checker
@@ -37,7 +37,7 @@ def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """Chunks of 3,000 characters, read 1,000 bytes at a time: a few dozen chunks in a test-sized file."""
     monkeypatch.setattr(stream, "CHUNK_CHARS", 3_000)
     monkeypatch.setattr(stream, "PIECE_BYTES", 1_000)
-    monkeypatch.setattr(stream, "STREAM_MIN_BYTES", 10_000)
+    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 10_000)
 
 
 def write(tmp_path: Path, text: str, name: str = "large.txt", bom: bool = False) -> Path:
@@ -128,7 +128,7 @@ def test_the_command_line_reports_a_streamed_file_as_it_reports_it_read_whole(
     checked: list[bool] = []
     check_file = stream.check_file
     monkeypatch.setattr(stream, "check_file", lambda *a, **k: checked.append(True) or check_file(*a, **k))
-    monkeypatch.setattr(stream, "STREAM_MIN_BYTES", 10_000)
+    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 10_000)
     monkeypatch.setattr(stream, "CHUNK_CHARS", 3_000)
     assert run_cli("--format", output, str(path)) == whole and checked == [True]
     if output == "jsonl":
@@ -138,7 +138,7 @@ def test_the_command_line_reports_a_streamed_file_as_it_reports_it_read_whole(
 def test_json_and_a_verdict_read_the_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A spin score reads the whole text, so a check that gives one does not stream."""
     path = write(tmp_path, "\n\n".join(PARTS))
-    monkeypatch.setattr(stream, "STREAM_MIN_BYTES", 1_000)
+    monkeypatch.setattr(files, "STREAM_MIN_BYTES", 1_000)
     monkeypatch.setattr(stream, "check_file", lambda *a, **k: pytest.fail("streamed"))
     json.loads(run_cli("--format", "json", str(path)))
     assert "spin score" in run_cli("--verdict", str(path))

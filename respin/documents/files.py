@@ -27,6 +27,9 @@ STDIN = "-"
 _BINARY_SNIFF = 8192
 #: The most respin reads of one input unless told otherwise (`--max-file-size`, `max-file-size`).
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+#: Plain-text files of this size or more are checked as they are read, never held whole, where nothing
+#: else needs the whole text (`respin.documents.stream`; the runner decides from the size alone).
+STREAM_MIN_BYTES = 8 * 2**20
 _UTF16_BOMS = ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 
 

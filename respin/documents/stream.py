@@ -18,7 +18,7 @@ document comes from the stream too:
 Reports cannot count lines in a text they do not have, so the lines and columns
 of the findings are counted as the chunks go by (`finding.KnownPositions`).
 
-It serves `respin check` on plain text of `STREAM_MIN_BYTES` or more, where
+It serves `respin check` on plain text of `files.STREAM_MIN_BYTES` or more, where
 nothing else needs the whole text: UTF-8 (with or without a byte-order mark), no
 `--deep`, no LanguageTool, no spin score (json and sarif always give one). A file
 with NUL bytes near its start, one that starts with a UTF-16 mark, and one that
@@ -47,8 +47,6 @@ from respin.engine import CHUNK_CHARS, CONTEXT_MARGIN, Checker, _find, merge_cas
 from respin.finding import Category, Finding, KnownPositions
 from respin.textview import TextView
 
-#: Files smaller than this are read whole: their derived views fit in memory anyway, and it is faster.
-STREAM_MIN_BYTES = 8 * 2**20
 #: Bytes read and decoded at a time.
 PIECE_BYTES = 2**20
 #: Without a paragraph break within this many chunk lengths, a chunk is cut at a line break or a space.
@@ -82,14 +80,6 @@ class StreamedCheck:
     positions: KnownPositions
     size: int
     words: int = 0
-
-
-def large_enough(path: str, max_bytes: int) -> bool:
-    """Whether `path` is large enough to stream (the other conditions are the caller's and `check_file`'s)."""
-    try:
-        return readable_size(path, max_bytes) >= STREAM_MIN_BYTES
-    except InputError:
-        return False  # reading it whole gives the error
 
 
 def check_file(path: str, checker: Checker, max_bytes: int, count_words: bool = False) -> StreamedCheck | None:
