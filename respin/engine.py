@@ -182,8 +182,8 @@ class Checker:
 
     def load_resources(self) -> None:
         """Load what checking reads: the phrase index, the lexicon, and the resources of the detectors
-        that run on every text (a gated detector's wait for its gate). Called before forking workers,
-        so that they share what this process loaded instead of each loading it again."""
+        that run on every text (gated detectors load theirs when their gate opens). Called before forking
+        workers, so that they share what this process loaded instead of each loading it again."""
         _ = self.phrase_index, self.lexicon.counts
         for detector in self._rules:
             if detector.gate is None:

@@ -72,20 +72,20 @@ def _names(spec_name: str) -> dict[str, str]:
     return name_map({"gazetteer": GAZETTEER, "first-names": FIRST_NAMES, "surnames": SURNAMES}[spec_name])
 
 
+@cache
+def _gazetteer_matcher() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
+    keys = sorted(_names("gazetteer"))
+    # leftmost-longest: "united states of america" rather than "united states"
+    return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST), keys
+
+
 def _all_names() -> None:
     for spec_name in ("gazetteer", "first-names", "surnames"):
         _names(spec_name)
 
 
 #: What the case rules read (`Detector.resources`): the name lists and the gazetteer's automaton.
-RESOURCES: tuple[Callable[[], object], ...] = (_all_names, lambda: _gazetteer_matcher())
-
-
-@cache
-def _gazetteer_matcher() -> tuple[ahocorasick_rs.AhoCorasick, list[str]]:
-    keys = sorted(_names("gazetteer"))
-    # leftmost-longest: "united states of america" rather than "united states"
-    return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST), keys
+RESOURCES: tuple[Callable[[], object], ...] = (_all_names, _gazetteer_matcher)
 
 
 def _finding(start: int, original: str, suggestion: str, rule: str, confidence: float, message: str) -> Finding:
