@@ -37,7 +37,7 @@ import _thread
 import bisect
 import itertools
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -215,7 +215,7 @@ def check_text(
     """
     jobs = checker.jobs or os.cpu_count() or 1
     whole = TextView(text)
-    facts = document_facts(whole, checker)
+    facts = document_facts(checker, lambda: _lost_capitals(whole))
     if len(text) >= checker.parallel_min_chars:
         found = _find_in_chunks(whole, checker, jobs if _can_fork() else 1, facts)
     else:
@@ -303,14 +303,22 @@ def outside(findings: Sequence[Finding], spans: Sequence[tuple[int, int]]) -> li
     return kept
 
 
-def document_facts(document: TextView, checker: Checker) -> dict[str, object]:
-    """What the detectors must decide about the whole document, once (never per chunk)."""
+def document_facts(checker: Checker, lost_capitals: Callable[[], bool]) -> dict[str, object]:
+    """What the detectors must decide about the whole document, once (never per chunk).
+
+    `lost_capitals` decides whether the document lost its capitals (`case_rules.lost_capitals`, or a
+    stream's own sample of it); it is asked only when a case rule runs.
+    """
     if any(rule.category is Category.CASE for rule in checker._rules):
-        text = document.text
-        # a short text is its own sample: its distinct tokens are the view's, computed once for all
-        tokens = document.tokens if len(text) <= 2 * case_rules.SAMPLE_CHARS else None
-        return {"lower_cased": case_rules.lost_capitals(text, tokens)}
+        return {case_rules.LOWER_CASED: lost_capitals()}
     return {}
+
+
+def _lost_capitals(document: TextView) -> bool:
+    text = document.text
+    # a short text is its own sample: its distinct tokens are the view's, computed once for all
+    tokens = document.tokens if len(text) <= 2 * case_rules.SAMPLE_CHARS else None
+    return case_rules.lost_capitals(text, tokens)
 
 
 def _find(view: TextView, checker: Checker, document: TextView | None, facts: dict[str, object]) -> list[Finding]:

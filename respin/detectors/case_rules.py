@@ -94,6 +94,8 @@ def _finding(start: int, original: str, suggestion: str, rule: str, confidence: 
 
 #: Characters sampled from each end of a long text to decide whether it lost its capitals.
 SAMPLE_CHARS = 20_000
+#: `TextView.memo` key of `lost_capitals` decided for the whole document (`engine.document_facts`).
+LOWER_CASED = "lower_cased"
 
 
 def lost_capitals(text: str, tokens: Collection[str] | None = None) -> bool:
@@ -127,9 +129,9 @@ def sample_lost_capitals(sample: str, tokens: Collection[str] | None = None) -> 
 
 def is_lower_cased(view: TextView) -> bool:
     """`lost_capitals` of the view's document: decided once by the engine, or here for a lone view."""
-    if "lower_cased" not in view.memo:
-        view.memo["lower_cased"] = lost_capitals(view.text)
-    return bool(view.memo["lower_cased"])
+    if LOWER_CASED not in view.memo:
+        view.memo[LOWER_CASED] = lost_capitals(view.text)
+    return bool(view.memo[LOWER_CASED])
 
 
 def find_proper_nouns(view: TextView, lexicon: Lexicon) -> Iterator[Finding]:

@@ -43,8 +43,17 @@ from respin.detectors.base import Detector
 from respin.detectors.phrase_index import phrase_occurs_as_words
 from respin.documents.files import InputError, display_name, not_decodable, readable_size, too_large
 from respin.documents.formats import Syntax, _scan, masked_text
-from respin.engine import CHUNK_CHARS, CONTEXT_MARGIN, Checker, _find, merge_case_repairs, outside, resolve_overlaps
-from respin.finding import Category, Finding, KnownPositions
+from respin.engine import (
+    CHUNK_CHARS,
+    CONTEXT_MARGIN,
+    Checker,
+    _find,
+    document_facts,
+    merge_case_repairs,
+    outside,
+    resolve_overlaps,
+)
+from respin.finding import Finding, KnownPositions
 from respin.textview import TextView
 
 #: Bytes read and decoded at a time.
@@ -325,7 +334,7 @@ def _check(source: _Source, checker: Checker, count_words: bool) -> StreamedChec
     first = next(windows, None)
     if first is None:
         raise NotStreamable  # an empty text
-    facts = _document_facts(source, checker, _masked_view(first)[0].text)
+    facts = document_facts(checker, lambda: _lost_capitals(source, _masked_view(first)[0].text))
     document.memo.update(facts)
     task = _Task(checker, document, facts, count_words)
     jobs = checker.jobs or os.cpu_count() or 1
@@ -373,13 +382,11 @@ def _run_in_worker(window: Window) -> _WindowResult | Exception:
     return _worker_task.run(window)
 
 
-def _document_facts(source: _Source, checker: Checker, first_window: str) -> dict[str, object]:
-    """`engine.document_facts`, from the text's first window and its masked end."""
-    if not any(rule.category is Category.CASE for rule in checker._rules):
-        return {}
+def _lost_capitals(source: _Source, first_window: str) -> bool:
+    """`case_rules.lost_capitals` on the sample it takes, from the text's first window and its masked end."""
     chars = case_rules.SAMPLE_CHARS
     tail = _masked_view(Window(0, (0, 0), source.tail(chars + CONTEXT_MARGIN)))[0].text[-chars:]
-    return {"lower_cased": case_rules.sample_lost_capitals(first_window[:chars] + "\n\n" + tail)}
+    return case_rules.sample_lost_capitals(first_window[:chars] + "\n\n" + tail)
 
 
 def _in_chunk(window: Window, found: Sequence[Finding], checker: Checker, view: TextView,
